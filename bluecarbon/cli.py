@@ -1,0 +1,322 @@
+"""The ``bluecarbon`` command line: thin wrappers over plain functions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bluecarbon import __version__
+from bluecarbon.errors import BlueCarbonError, DocumentError
+from bluecarbon.settings import Settings, load_settings
+
+logger = logging.getLogger("bluecarbon")
+
+FORMATS = ("table", "json", "csv", "xlsx")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = load_settings(args.data_dir)
+        return args.handler(args, settings) or 0
+    except BlueCarbonError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bluecarbon",
+        description="Blue-economy enterprise knowledge graph: crawl, extract, "
+        "graph, rank and serve.",
+    )
+    parser.add_argument("--version", action="version", version=__version__)
+    parser.add_argument(
+        "--data-dir",
+        help="directory for the document store and the embedded graph "
+        "(default: $BLUECARBON_DATA_DIR or ./data)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    crawl = commands.add_parser("crawl", help="fetch sources into the document store")
+    crawl.add_argument("sources", nargs="+", metavar="SOURCE", help="http(s) start URL, folder or file")
+    crawl.set_defaults(handler=run_crawl)
+
+    extract = commands.add_parser(
+        "extract", help="print the entities of files, touching no store"
+    )
+    extract.add_argument("files", nargs="+", metavar="FILE", help="plain text or HTML file")
+    extract.add_argument("--format", choices=("jsonl",), default="jsonl")
+    extract.set_defaults(handler=run_extract)
+
+    build = commands.add_parser("build", help="crawl, extract, load and rank in one go")
+    build.add_argument("sources", nargs="+", metavar="SOURCE", help="http(s) start URL, folder or file")
+    build.set_defaults(handler=run_build)
+
+    load = commands.add_parser(
+        "load", help="extract and load stored document versions not yet loaded"
+    )
+    load.set_defaults(handler=run_load)
+
+    rank = commands.add_parser("rank", help="recompute the demonstration-firm candidates")
+    rank.set_defaults(handler=run_rank)
+
+    candidates = commands.add_parser("candidates", help="list demonstration-firm candidates")
+    _add_candidate_options(candidates)
+    candidates.set_defaults(handler=run_candidates)
+
+    documents = commands.add_parser("documents", help="list stored documents")
+    documents.add_argument("--format", choices=("jsonl", "table"), default="table")
+    documents.set_defaults(handler=run_documents)
+
+    stats = commands.add_parser("stats", help="count nodes and relationships in the graph")
+    stats.add_argument("--format", choices=("json", "table"), default="table")
+    stats.set_defaults(handler=run_stats)
+
+    serve = commands.add_parser("serve", help="serve GraphQL at /graphql")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+    serve.set_defaults(handler=run_serve)
+
+    evaluate = commands.add_parser(
+        "evaluate", help="score extraction against gold annotations in DIR"
+    )
+    evaluate.add_argument("directory", metavar="DIR")
+    evaluate.add_argument(
+        "--report",
+        default="reports/evaluation.txt",
+        help="file to write the report to (default reports/evaluation.txt)",
+    )
+    evaluate.set_defaults(handler=run_evaluate)
+
+    graph = commands.add_parser("graph", help="graph maintenance")
+    graph_commands = graph.add_subparsers(dest="graph_command", required=True, metavar="ACTION")
+    migrate = graph_commands.add_parser("migrate", help="apply pending schema migrations")
+    migrate.set_defaults(handler=run_migrate)
+
+    demo = commands.add_parser(
+        "demo",
+        help="serve the bundled demo site on 127.0.0.1, build from it, "
+        "and list the top candidates per industry",
+    )
+    demo.add_argument("--top", type=int, default=3, help="candidates per industry (default 3)")
+    demo.set_defaults(handler=run_demo)
+    return parser
+
+
+def _add_candidate_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--industry", help="one of the six industries, by name")
+    parser.add_argument("--region", help="only candidates from this region")
+    parser.add_argument("--min-score", type=float, help="only candidates scoring at least this")
+    parser.add_argument("--top", type=_positive_int, help="at most N candidates per industry")
+    parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.add_argument(
+        "--output",
+        help="file to write (xlsx default: candidates.xlsx; other formats: stdout)",
+    )
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive integer")
+    return number
+
+
+def run_crawl(args, settings: Settings) -> int:
+    from bluecarbon import pipeline
+
+    report = pipeline.crawl(settings, args.sources, progress=True)
+    print(report)
+    return 0
+
+
+def run_extract(args, settings: Settings) -> int:
+    import nlp
+
+    failed = 0
+    for path in args.files:
+        try:
+            text = nlp.read_input(Path(path))
+            extraction = nlp.extract(text)
+        except (DocumentError, OSError) as error:
+            print(f"error: {path}: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        for entity in extraction.entities:
+            print(json.dumps(entity.to_json(path), ensure_ascii=False))
+    return 1 if failed else 0
+
+
+def run_build(args, settings: Settings) -> int:
+    from bluecarbon import pipeline
+
+    crawl_report, load_report = pipeline.build(settings, args.sources, progress=True)
+    print(crawl_report)
+    print(load_report)
+    return 0
+
+
+def run_load(args, settings: Settings) -> int:
+    from bluecarbon import pipeline
+    from graph import open_graph
+
+    with open_graph(settings) as graph:
+        report = pipeline.load_pending(settings, graph, progress=True)
+    print(report)
+    return 0
+
+
+def run_rank(args, settings: Settings) -> int:
+    from graph import open_graph
+
+    with open_graph(settings) as graph:
+        ranked = graph.rank()
+    print(f"ranked {len(ranked)} candidates")
+    return 0
+
+
+def run_candidates(args, settings: Settings) -> int:
+    from graph import open_graph
+
+    with open_graph(settings) as graph:
+        candidates = _select_candidates(graph, args)
+    return _print_candidates(candidates, args.format, args.output)
+
+
+def _select_candidates(graph, args) -> list[dict]:
+    candidates = graph.candidates(
+        industry=args.industry,
+        region=args.region,
+        min_score=args.min_score,
+    )
+    if args.top:
+        candidates = _top_per_industry(candidates, args.top)
+    return candidates
+
+
+def _top_per_industry(candidates: list[dict], top: int) -> list[dict]:
+    kept: list[dict] = []
+    counts: dict[str, int] = {}
+    for candidate in candidates:
+        seen = counts.get(candidate["industry"], 0)
+        if seen < top:
+            kept.append(candidate)
+            counts[candidate["industry"]] = seen + 1
+    return kept
+
+
+def _print_candidates(candidates: list[dict], fmt: str, output: str | None) -> int:
+    from bluecarbon import export
+
+    if fmt == "xlsx":
+        path = export.write_xlsx(candidates, output or "candidates.xlsx")
+        print(f"wrote {len(candidates)} candidates to {path}")
+        return 0
+
+    if fmt == "json":
+        text = export.to_json(candidates) + "\n"
+    elif fmt == "csv":
+        text = export.to_csv(candidates)
+    else:
+        text = export.to_table(candidates)
+
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        print(f"wrote {len(candidates)} candidates to {output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def run_documents(args, settings: Settings) -> int:
+    from bluecarbon import pipeline
+
+    store = pipeline.open_store(settings)
+    for document in store.documents():
+        if args.format == "jsonl":
+            print(json.dumps(document, ensure_ascii=False))
+        else:
+            print(
+                f"{document['status']:<7} {document['versions']:>3}  "
+                f"{document['url']}  {document.get('title') or ''}"
+            )
+    return 0
+
+
+def run_stats(args, settings: Settings) -> int:
+    from graph import open_graph
+
+    with open_graph(settings) as graph:
+        stats = graph.stats()
+    if args.format == "json":
+        print(json.dumps(stats, ensure_ascii=False, sort_keys=True))
+        return 0
+    for kind in ("nodes", "relationships"):
+        print(f"{kind}:")
+        for name, count in sorted(stats[kind].items()):
+            print(f"  {name:<20} {count:>8}")
+    return 0
+
+
+def run_serve(args, settings: Settings) -> int:
+    from api.server import serve
+
+    serve(settings, host=args.host, port=args.port)
+    return 0
+
+
+def run_evaluate(args, settings: Settings) -> int:
+    from nlp.evaluate import evaluate_dir, format_report
+
+    report_path = Path(args.report)
+    report_path.parent.mkdir(parents=True, exist_ok=True)
+    result = evaluate_dir(Path(args.directory), report_path=report_path)
+    print(format_report(result))
+    print(f"report written to {report_path}")
+    return 0
+
+
+def run_migrate(args, settings: Settings) -> int:
+    from graph import open_graph
+
+    with open_graph(settings) as graph:
+        applied = graph.migrate()
+    print(f"applied {len(applied)} migrations" + (": " + ", ".join(applied) if applied else ""))
+    return 0
+
+
+def run_demo(args, settings: Settings) -> int:
+    from bluecarbon import export, pipeline
+    from crawlers.demo import serve_demo
+    from graph import open_graph
+
+    with serve_demo() as base_url:
+        print(f"demo site served at {base_url}")
+        crawl_report, load_report = pipeline.build(settings, [base_url], progress=True)
+    print(crawl_report)
+    print(load_report)
+
+    with open_graph(settings) as graph:
+        candidates = _top_per_industry(graph.candidates(), args.top)
+    print()
+    print(f"Top {args.top} demonstration-firm candidates per industry, with evidence:")
+    print(export.to_table(candidates))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
