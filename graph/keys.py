@@ -1,0 +1,86 @@
+"""Node keys and the text forms that keys and search are built from."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from bluecarbon.model import INDUSTRIES, PERSON
+
+_SPACE = re.compile(r"\s+")
+
+_INDUSTRY_BY_NAME = {}
+for _industry in INDUSTRIES:
+    for _name in (_industry.code, _industry.name, _industry.name_en):
+        _INDUSTRY_BY_NAME[_name.lower()] = _industry
+
+
+def normalise(name: str) -> str:
+    """Return ``name`` in NFKC form (full-width brackets and digits become
+    ASCII), lower-cased, with all white space removed."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", name)).lower()
+
+
+def entity_key(
+    label: str,
+    name: str,
+    *,
+    credit_code: str | None = None,
+    affiliation_key: str | None = None,
+    document_key: str | None = None,
+) -> str:
+    """Return the key of an entity node.
+
+    A unified social credit code, when a source gives one, identifies the
+    organisation whatever its name. A Person's key adds the key of the
+    affiliation, or of the document when no affiliation is known, so that
+    two people of the same name are never merged by name alone.
+    """
+    if credit_code and credit_code.strip():
+        return f"credit:{normalise(credit_code).upper()}"
+    key = f"{label}:{normalise(name)}"
+    if label == PERSON:
+        scope = affiliation_key if affiliation_key else f"doc:{document_key}"
+        key = f"{key}@{scope}"
+    return key
+
+
+def industry_key(code: str) -> str:
+    return f"industry:{code}"
+
+
+def find_industry(name: str):
+    """Return the :class:`~bluecarbon.model.IndustryInfo` named by its
+    Chinese name, English name or code, or None."""
+    return _INDUSTRY_BY_NAME.get(name.strip().lower())
+
+
+def place_key(name: str) -> str:
+    return f"place:{normalise(name)}"
+
+
+def placeholder_document_key(document_number: str) -> str:
+    """Return the key of a Document known only by its number, as named by
+    another document that amends or repeals it."""
+    return f"docnum:{normalise(document_number)}"
+
+
+def search_text(name: str, aliases: list[str]) -> str:
+    """Return the name and aliases, NFKC and lower-cased, joined by ``|``,
+    which ``CONTAINS`` searches on every store."""
+    forms = [unicodedata.normalize("NFKC", name).lower()]
+    for alias in aliases:
+        form = unicodedata.normalize("NFKC", alias).lower()
+        if form not in forms:
+            forms.append(form)
+    return "|".join(forms)
+
+
+def evidence_key(version_key: str, fact: str, start: int, end: int) -> str:
+    text = f"{version_key}\n{fact}\n{start}\n{end}"
+    return "evidence:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def relation_fact(type_: str, head_key: str, tail_key: str) -> str:
+    return f"{type_}|{head_key}|{tail_key}"

@@ -1,0 +1,486 @@
+"""Derive statuses and entity properties from what the graph records.
+
+Extraction gives each fact an ``extracted_status`` per version; the status
+the graph shows is derived here, for the documents a load touched:
+
+* the latest complete version of a document (by ``fetched_at``, then key)
+  is ``current``, older ones are ``superseded``;
+* a fact in a version holds (``current``) unless extraction marked it
+  removed, its document is repealed by a loaded document, a loaded
+  document that amends its document marks the same fact (or one of its
+  entities) removed, or its version is superseded; it then becomes
+  ``removed`` with ``removed_on`` and ``removed_by`` saying why;
+* an entity is ``removed`` only when every mention of it is removed, and
+  takes its name, region and role from its latest current mention, and
+  the union of all aliases;
+* a relationship is ``removed`` only when all its evidence is removed,
+  and is deleted when no evidence is left.
+
+Versions not marked ``complete`` (a load still running or killed) are
+left out of every rule, so their facts never count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from bluecarbon.model import CURRENT, REMOVED
+from graph import keys
+
+SUPERSEDED = "superseded"
+REPEALED = "repealed"
+PLACEHOLDER = "placeholder"
+ROWS_PER_TRANSACTION = 5000
+
+
+@dataclass
+class VersionState:
+    key: str
+    fetched_at: str
+    published: str | None
+    complete: bool
+    title: str | None = None
+    issuer: str | None = None
+    document_number: str | None = None
+    status: str = CURRENT
+    superseded_on: str | None = None
+    superseded_by: str | None = None
+
+
+@dataclass
+class Source:
+    """A loaded document that amends or repeals one in scope."""
+
+    key: str
+    type: str
+    version: str
+    date: str | None
+    removed_entities: set[str] = field(default_factory=set)
+    removed_facts: set[str] = field(default_factory=set)
+
+
+@dataclass
+class DocumentState:
+    key: str
+    versions: list[VersionState] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def repealer(self) -> Source | None:
+        repealers = [s for s in self.sources if s.type == "REPEALS"]
+        return min(repealers, key=lambda s: (s.date or "", s.key)) if repealers else None
+
+    @property
+    def amenders(self) -> list[Source]:
+        return sorted(
+            (s for s in self.sources if s.type == "AMENDS"),
+            key=lambda s: (s.date or "", s.key),
+        )
+
+
+def _date(value: str | None) -> str | None:
+    return value[:10] if value else None
+
+
+def recompute(store, document_keys, completing, extra_entities=(), extra_facts=None) -> None:
+    """Recompute statuses for the versions of ``document_keys`` and for
+    every entity and relationship they mention, treating the version
+    ``completing`` as complete and marking it so in the last transaction."""
+    documents = _read_documents(store, sorted(document_keys), completing)
+    _read_sources(store, documents, completing)
+
+    versions = {v.key: (doc, v) for doc in documents.values() for v in doc.versions if v.complete}
+    mentions = _read_mentions(store, list(versions))
+    evidence = _read_evidence(store, list(versions))
+
+    mention_status = {}
+    for row in mentions:
+        document, version = versions[row["version"]]
+        status = _fact_status(document, version, row["extracted"], row["key"], [row["key"]])
+        mention_status[(row["key"], row["version"])] = status
+    evidence_status = {}
+    facts = dict(extra_facts or {})
+    for row in evidence:
+        document, version = versions[row["version"]]
+        subjects = [row["head"], row["tail"]] if row["kind"] == "relation" else [row["subject"]]
+        evidence_status[row["key"]] = _fact_status(document, version, row["extracted_status"], row["fact"], subjects)
+        if row["kind"] == "relation":
+            facts[row["fact"]] = (row["rel_type"], row["head_label"], row["head"], row["tail_label"], row["tail"])
+
+    entity_keys = {(row["label"], row["key"]) for row in mentions} | set(extra_entities)
+
+    writer = _Writer(store, f"update statuses after loading {completing}")
+    _write_documents(writer, documents)
+    _write_mentions(writer, mentions, mention_status)
+    _write_evidence(writer, evidence_status)
+    _write_entities(writer, store, entity_keys, mention_status, completing)
+    _write_relationships(writer, store, facts, evidence_status, completing)
+    writer.add(
+        "UNWIND $rows AS row MATCH (v:DocumentVersion {key: row}) SET v.complete = true",
+        [completing],
+    )
+    writer.flush()
+
+
+# -- reads -------------------------------------------------------------------
+
+
+def _read_documents(store, document_keys: list[str], completing: str) -> dict[str, DocumentState]:
+    rows = store.read(
+        "UNWIND $documents AS dk MATCH (d:Document {key: dk}) "
+        "WHERE d.status IS NULL OR d.status <> 'placeholder' "
+        "OPTIONAL MATCH (d)-[:HAS_VERSION]->(v:DocumentVersion) "
+        "RETURN dk AS document, v.key AS key, v.fetched_at AS fetched_at, "
+        "v.published AS published, v.complete AS complete, v.title AS title, "
+        "v.issuer AS issuer, v.document_number AS document_number",
+        "read document versions",
+        documents=document_keys,
+    )
+    documents: dict[str, DocumentState] = {}
+    for row in rows:
+        document = documents.setdefault(row["document"], DocumentState(row["document"]))
+        if row["key"] is None:
+            continue
+        document.versions.append(
+            VersionState(
+                key=row["key"],
+                fetched_at=row["fetched_at"] or "",
+                published=row["published"],
+                complete=bool(row["complete"]) or row["key"] == completing,
+                title=row["title"],
+                issuer=row["issuer"],
+                document_number=row["document_number"],
+            )
+        )
+    for document in documents.values():
+        complete = sorted(
+            (v for v in document.versions if v.complete),
+            key=lambda v: (v.fetched_at, v.key),
+        )
+        for older, newer in zip(complete, complete[1:]):
+            older.status = SUPERSEDED
+            older.superseded_on = _date(newer.fetched_at)
+            older.superseded_by = newer.key
+    return documents
+
+
+def _read_sources(store, documents: dict[str, DocumentState], completing: str) -> None:
+    rows = store.read(
+        "UNWIND $documents AS dk "
+        "MATCH (s:Document)-[r:AMENDS|REPEALS]->(d:Document {key: dk}) "
+        "MATCH (s)-[:HAS_VERSION]->(sv:DocumentVersion) "
+        "RETURN dk AS target, s.key AS source, type(r) AS type, sv.key AS version, "
+        "sv.fetched_at AS fetched_at, sv.published AS published, sv.complete AS complete",
+        "read amending and repealing documents",
+        documents=list(documents),
+    )
+    latest: dict[tuple[str, str, str], dict] = {}
+    for row in rows:
+        if not (row["complete"] or row["version"] == completing):
+            continue
+        group = (row["target"], row["source"], row["type"])
+        best = latest.get(group)
+        if best is None or (row["fetched_at"] or "", row["version"]) > (best["fetched_at"] or "", best["version"]):
+            latest[group] = row
+    by_version: dict[str, list[Source]] = defaultdict(list)
+    for (target, source_key, type_), row in sorted(latest.items()):
+        source = Source(
+            key=source_key,
+            type=type_,
+            version=row["version"],
+            date=_date(row["published"] or row["fetched_at"]),
+        )
+        documents[target].sources.append(source)
+        by_version[source.version].append(source)
+    if not by_version:
+        return
+    removed = store.read(
+        "UNWIND $versions AS vk MATCH (v:DocumentVersion {key: vk}) "
+        "MATCH (n)-[m:MENTIONED_IN]->(v) WHERE m.extracted_status = 'removed' "
+        "RETURN vk AS version, n.key AS key, null AS fact "
+        "UNION ALL "
+        "UNWIND $versions AS vk MATCH (v:DocumentVersion {key: vk}) "
+        "MATCH (e:Evidence)-[:FROM_VERSION]->(v) "
+        "WHERE e.kind = 'relation' AND e.extracted_status = 'removed' "
+        "RETURN vk AS version, null AS key, e.fact AS fact",
+        "read facts removed by amendments",
+        versions=sorted(by_version),
+    )
+    for row in removed:
+        for source in by_version[row["version"]]:
+            if row["key"] is not None:
+                source.removed_entities.add(row["key"])
+            if row["fact"] is not None:
+                source.removed_facts.add(row["fact"])
+
+
+def _read_mentions(store, version_keys: list[str]) -> list[dict]:
+    return store.read(
+        "UNWIND $versions AS vk MATCH (v:DocumentVersion {key: vk}) "
+        "MATCH (n)-[m:MENTIONED_IN]->(v) "
+        "RETURN vk AS version, n.key AS key, labels(n)[0] AS label, "
+        "m.extracted_status AS extracted",
+        "read mentions",
+        versions=version_keys,
+    )
+
+
+def _read_evidence(store, version_keys: list[str]) -> list[dict]:
+    return store.read(
+        "UNWIND $versions AS vk MATCH (v:DocumentVersion {key: vk}) "
+        "MATCH (e:Evidence)-[:FROM_VERSION]->(v) "
+        "RETURN vk AS version, e.key AS key, e.kind AS kind, e.fact AS fact, "
+        "e.subject AS subject, e.extracted_status AS extracted_status, "
+        "e.rel_type AS rel_type, e.head AS head, e.head_label AS head_label, "
+        "e.tail AS tail, e.tail_label AS tail_label",
+        "read evidence",
+        versions=version_keys,
+    )
+
+
+# -- rules -------------------------------------------------------------------
+
+
+def _fact_status(document: DocumentState, version: VersionState, extracted, fact, subjects):
+    """Return (status, removed_on, removed_by) of one fact in one version."""
+    if extracted == REMOVED:
+        return REMOVED, _date(version.published or version.fetched_at), "extraction"
+    repealer = document.repealer
+    if repealer is not None:
+        return REMOVED, repealer.date, f"repealed:{repealer.key}"
+    for amender in document.amenders:
+        if fact in amender.removed_facts or any(s in amender.removed_entities for s in subjects):
+            return REMOVED, amender.date, f"amended:{amender.key}"
+    if version.status == SUPERSEDED:
+        return REMOVED, version.superseded_on, f"superseded:{version.superseded_by}"
+    return CURRENT, None, None
+
+
+# -- writes ------------------------------------------------------------------
+
+
+class _Writer:
+    """Collects UNWIND statements and runs them in transactions of about
+    ROWS_PER_TRANSACTION rows."""
+
+    def __init__(self, store, action: str):
+        self.store = store
+        self.action = action
+        self.pending: list[tuple[str, dict]] = []
+        self.rows = 0
+
+    def add(self, query: str, rows: list, **params) -> None:
+        for start in range(0, len(rows), ROWS_PER_TRANSACTION):
+            chunk = rows[start : start + ROWS_PER_TRANSACTION]
+            if self.rows + len(chunk) > ROWS_PER_TRANSACTION:
+                self._run()
+            self.pending.append((query, {"rows": chunk, **params}))
+            self.rows += len(chunk)
+
+    def flush(self) -> None:
+        self._run()
+
+    def _run(self) -> None:
+        if self.pending:
+            self.store.write_all(self.pending, self.action)
+        self.pending, self.rows = [], 0
+
+
+def _write_documents(writer: _Writer, documents: dict[str, DocumentState]) -> None:
+    version_rows = []
+    document_rows = []
+    for document in documents.values():
+        complete = sorted((v for v in document.versions if v.complete), key=lambda v: (v.fetched_at, v.key))
+        for version in complete:
+            version_rows.append(
+                {
+                    "key": version.key,
+                    "status": version.status,
+                    "superseded_on": version.superseded_on,
+                    "superseded_by": version.superseded_by,
+                }
+            )
+        if not complete:
+            continue
+        latest = complete[-1]
+        repealer = document.repealer
+        number = latest.document_number
+        document_rows.append(
+            {
+                "key": document.key,
+                "props": {
+                    "title": latest.title,
+                    "issuer": latest.issuer,
+                    "document_number": number,
+                    "number_key": keys.normalise(number) if number else None,
+                    "published": latest.published,
+                    "latest_version": latest.key,
+                    "status": REPEALED if repealer else CURRENT,
+                    "repealed_on": repealer.date if repealer else None,
+                    "repealed_by": repealer.key if repealer else None,
+                },
+            }
+        )
+    writer.add(
+        "UNWIND $rows AS row MATCH (v:DocumentVersion {key: row.key}) "
+        "SET v.status = row.status, v.superseded_on = row.superseded_on, "
+        "v.superseded_by = row.superseded_by",
+        version_rows,
+    )
+    writer.add(
+        "UNWIND $rows AS row MATCH (d:Document {key: row.key}) SET d += row.props",
+        document_rows,
+    )
+
+
+def _status_props(status) -> dict:
+    value, removed_on, removed_by = status
+    return {"status": value, "removed_on": removed_on, "removed_by": removed_by}
+
+
+def _write_mentions(writer: _Writer, mentions: list[dict], statuses: dict) -> None:
+    by_label: dict[str, list[dict]] = defaultdict(list)
+    for row in mentions:
+        status = statuses[(row["key"], row["version"])]
+        by_label[row["label"]].append({"key": row["key"], "version": row["version"], "props": _status_props(status)})
+    for label, rows in sorted(by_label.items()):
+        writer.add(
+            f"UNWIND $rows AS row "
+            f"MATCH (n:{label} {{key: row.key}})-[m:MENTIONED_IN]->"
+            f"(v:DocumentVersion {{key: row.version}}) SET m += row.props",
+            rows,
+        )
+
+
+def _write_evidence(writer: _Writer, statuses: dict) -> None:
+    rows = [{"key": key, "props": _status_props(status)} for key, status in sorted(statuses.items())]
+    writer.add("UNWIND $rows AS row MATCH (e:Evidence {key: row.key}) SET e += row.props", rows)
+
+
+def _write_entities(writer: _Writer, store, entity_keys, mention_status: dict, completing: str) -> None:
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for label, key in sorted(entity_keys):
+        by_label[label].append(key)
+    for label, label_keys in sorted(by_label.items()):
+        rows = store.read(
+            f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
+            "OPTIONAL MATCH (n)-[m:MENTIONED_IN]->(v:DocumentVersion) "
+            "RETURN k AS key, v.key AS version, v.fetched_at AS fetched_at, "
+            "v.complete AS complete, properties(m) AS mention",
+            "read mentions of entities",
+            keys=label_keys,
+        )
+        grouped: dict[str, list[dict]] = defaultdict(list)
+        for row in rows:
+            grouped[row["key"]].append(row)
+        updates, deletes = [], []
+        for key, mentions in sorted(grouped.items()):
+            props = _entity_props(key, mentions, mention_status, completing)
+            if props is None:
+                if all(m["version"] is None for m in mentions):
+                    deletes.append(key)
+                continue
+            updates.append({"key": key, "props": props})
+        writer.add(f"UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) SET n += row.props", updates)
+        writer.add(f"UNWIND $rows AS row MATCH (n:{label} {{key: row}}) DETACH DELETE n", deletes)
+
+
+def _entity_props(key: str, rows: list[dict], mention_status: dict, completing: str) -> dict | None:
+    """Return the entity's properties derived from its complete mentions,
+    or None when it has none."""
+    mentions = []
+    for row in rows:
+        if row["version"] is None or not (row["complete"] or row["version"] == completing):
+            continue
+        mention = dict(row["mention"])
+        status = mention_status.get((key, row["version"]))
+        if status is not None:
+            mention.update(_status_props(status))
+        mention["_order"] = (row["fetched_at"] or "", row["version"])
+        mentions.append(mention)
+    if not mentions:
+        return None
+    mentions.sort(key=lambda m: m["_order"])
+    current = [m for m in mentions if m.get("status") == CURRENT]
+    basis = current or mentions
+    latest = basis[-1]
+    name = latest["name"]
+    aliases = set()
+    for mention in mentions:
+        aliases.update(mention.get("aliases") or [])
+        aliases.add(mention["name"])
+    aliases.discard(name)
+    industries = set()
+    for mention in basis:
+        industries.update(mention.get("industries") or [])
+
+    def latest_value(field_name: str):
+        for mention in reversed(basis):
+            if mention.get(field_name):
+                return mention[field_name]
+        return None
+
+    removed_on = None
+    if not current:
+        removed_on = max((m.get("removed_on") or "" for m in mentions), default="") or None
+    return {
+        "name": name,
+        "aliases": sorted(aliases),
+        "search_text": keys.search_text(name, sorted(aliases)),
+        "industries": sorted(industries),
+        "region": latest_value("region"),
+        "role": latest_value("role"),
+        "affiliation": latest_value("affiliation"),
+        "credit_code": latest_value("credit_code"),
+        "status": CURRENT if current else REMOVED,
+        "removed_on": removed_on,
+        "confidence": max(m.get("confidence") or 0.0 for m in basis),
+    }
+
+
+def _write_relationships(writer: _Writer, store, facts: dict, evidence_status: dict, completing: str) -> None:
+    if not facts:
+        return
+    rows = store.read(
+        "UNWIND $facts AS f MATCH (e:Evidence {fact: f})-[:FROM_VERSION]->(v:DocumentVersion) "
+        "RETURN f AS fact, e.key AS key, e.status AS status, e.removed_on AS removed_on, "
+        "v.complete AS complete, v.key AS version",
+        "read relationship evidence",
+        facts=sorted(facts),
+    )
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        grouped[row["fact"]].append(row)
+    updates: dict[tuple, list[dict]] = defaultdict(list)
+    deletes: dict[tuple, list[dict]] = defaultdict(list)
+    for fact, (type_, head_label, head, tail_label, tail) in sorted(facts.items()):
+        group = (type_, head_label, tail_label)
+        endpoints = {"head": head, "tail": tail}
+        evidence = grouped.get(fact, [])
+        if not evidence:
+            deletes[group].append(endpoints)
+            continue
+        statuses = []
+        for row in evidence:
+            if not (row["complete"] or row["version"] == completing):
+                continue
+            status = evidence_status.get(row["key"])
+            statuses.append(status if status else (row["status"], row["removed_on"], None))
+        if not statuses:
+            continue
+        current = any(s[0] == CURRENT for s in statuses)
+        removed_on = None if current else max((s[1] or "" for s in statuses), default="") or None
+        updates[group].append({**endpoints, "props": {"status": CURRENT if current else REMOVED, "removed_on": removed_on}})
+    for (type_, head_label, tail_label), rows in sorted(updates.items()):
+        writer.add(
+            f"UNWIND $rows AS row MATCH (h:{head_label} {{key: row.head}})-[r:{type_}]->"
+            f"(t:{tail_label} {{key: row.tail}}) SET r += row.props",
+            rows,
+        )
+    for (type_, head_label, tail_label), rows in sorted(deletes.items()):
+        writer.add(
+            f"UNWIND $rows AS row MATCH (h:{head_label} {{key: row.head}})-[r:{type_}]->"
+            f"(t:{tail_label} {{key: row.tail}}) DELETE r",
+            rows,
+        )
