@@ -1,0 +1,146 @@
+"""Child-process entry point that runs one Scrapy crawl.
+
+Twisted's reactor cannot be restarted inside a process, so
+:func:`crawlers.crawl` runs every HTTP crawl here, in a fresh process::
+
+    python -m crawlers.run --data-dir DATA --report REPORT.json \\
+        --jobdir DATA/crawl/jobs/KEY [--progress] [--set NAME=VALUE ...] URL...
+
+The job directory (Scrapy's JOBDIR) keeps the request queue and the seen
+requests of a crawl that was stopped by SIGINT or SIGTERM, so the next run
+of the same start URLs resumes it. A crawl that finishes removes its job
+directory, so the next run checks every page again. A crawl killed
+without warning (SIGKILL, power loss) may leave Scrapy's queue files torn;
+the ``running`` marker tells the next run to discard them and start
+over from the document store, whose frontier holds every link found so far.
+
+Exit status: 0 when the report was written, 1 when the crawl failed to
+run, 3 when another crawl of the same start URLs holds the job directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import logging
+import os
+import shutil
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawlers.report import CrawlReport
+from crawlers.spiders.site import SiteSpider
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_LOCKED = 3
+RUNNING_MARKER = "running"
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m crawlers.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("urls", nargs="+", metavar="URL", help="http(s) start URL")
+    parser.add_argument("--data-dir", required=True, type=Path, help="data directory")
+    parser.add_argument("--report", required=True, type=Path, help="where to write the JSON report")
+    parser.add_argument("--jobdir", required=True, type=Path, help="Scrapy JOBDIR of this crawl")
+    parser.add_argument("--log-file", type=Path, help="Scrapy log file (default: under DATA/crawl/logs)")
+    parser.add_argument("--progress", action="store_true", help="print one line per URL on stderr")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a Scrapy setting; VALUE is read as JSON when it parses",
+    )
+    return parser.parse_args(argv)
+
+
+def _setting_value(raw: str):
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        return raw
+
+
+def build_settings(args: argparse.Namespace, log_file: Path) -> Settings:
+    """Return the crawler's settings with the command-line overrides."""
+    settings = Settings()
+    settings.setmodule("crawlers.settings", priority="project")
+    for item in args.overrides:
+        name, separator, raw = item.partition("=")
+        if not separator or not name:
+            raise SystemExit(f"--set expects NAME=VALUE, got {item!r}")
+        settings.set(name, _setting_value(raw), priority="cmdline")
+    settings.set("JOBDIR", str(args.jobdir), priority="cmdline")
+    settings.set("BLUECARBON_DATA_DIR", str(args.data_dir), priority="cmdline")
+    settings.set("BLUECARBON_PROGRESS", args.progress, priority="cmdline")
+    settings.set("LOG_FILE", str(log_file), priority="cmdline")
+    return settings
+
+
+def _prepare_jobdir(jobdir: Path) -> None:
+    marker = jobdir / RUNNING_MARKER
+    if marker.exists():
+        # The previous run was killed while crawling: its queue files may be
+        # incomplete, so start over; the store's frontier keeps the links.
+        print(
+            f"previous crawl in {jobdir} was killed; resuming from the document store",
+            file=sys.stderr,
+        )
+        shutil.rmtree(jobdir)
+    jobdir.mkdir(parents=True, exist_ok=True)
+    marker.write_text(str(os.getpid()), encoding="ascii")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one crawl and return the exit status."""
+    args = _parse_args(argv)
+    args.jobdir.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = args.jobdir.with_name(args.jobdir.name + ".lock")
+    with open(lock_path, "w", encoding="ascii") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(
+                f"another crawl of the same start URLs is running (lock {lock_path}); "
+                "wait for it to finish",
+                file=sys.stderr,
+            )
+            return EXIT_LOCKED
+        _prepare_jobdir(args.jobdir)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        log_file = args.log_file or args.data_dir / "crawl" / "logs" / f"{stamp}.log"
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        settings = build_settings(args, log_file)
+
+        args.report.unlink(missing_ok=True)
+        process = CrawlerProcess(settings)
+        process.crawl(
+            SiteSpider,
+            urls=list(args.urls),
+            data_dir=str(args.data_dir),
+            report_path=str(args.report),
+        )
+        process.start()
+
+        if not args.report.exists():
+            print(f"the crawl wrote no report; see the log {log_file}", file=sys.stderr)
+            return EXIT_FAILED
+        report = CrawlReport.load(args.report)
+        if report.finish_reason == "finished":
+            shutil.rmtree(args.jobdir, ignore_errors=True)
+        else:
+            (args.jobdir / RUNNING_MARKER).unlink(missing_ok=True)
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,217 @@
+"""``crawl(sources, store)``: fetch sources into the document store.
+
+Local files and folders are read in this process. HTTP sources are crawled
+by Scrapy in a child process (``python -m crawlers.run``) because Twisted's
+reactor cannot be restarted within one process; the child writes into the
+same store and returns its report as JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import mimetypes
+import os
+import signal
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bluecarbon.errors import CrawlError
+from crawlers.ledger import Ledger
+from crawlers.report import CrawlReport
+from crawlers.store import DocumentStore
+from crawlers.text import MAX_DOCUMENT_BYTES, UNSUPPORTED_EXTENSIONS
+
+logger = logging.getLogger(__name__)
+
+# Seconds the child gets to stop after SIGINT before it is killed.
+CHILD_STOP_TIMEOUT = 60
+
+
+def crawl(
+    sources: list[str],
+    store: DocumentStore,
+    *,
+    progress: bool = False,
+    settings: dict | None = None,
+) -> CrawlReport:
+    """Fetch ``sources`` into ``store`` and return the run's report.
+
+    A source is an http(s) start URL (same-site links are followed), a
+    local folder (every supported file in it, recursively) or a file.
+    ``settings`` overrides Scrapy settings by name (e.g. DOWNLOAD_TIMEOUT).
+    The report is also written under ``DATA_DIR/crawl/reports``.
+
+    Raises CrawlError when a source is neither a URL nor an existing path,
+    or when the Scrapy child process fails.
+    """
+    http_sources, local_paths = _classify(sources)
+    data_dir = store.root.parent
+    report = CrawlReport(sources=list(sources), started_at=_now())
+    ledger = Ledger(store, report, progress=progress)
+
+    for path in local_paths:
+        _read_local(path, ledger)
+    if http_sources:
+        report.merge(_crawl_http(http_sources, data_dir, progress, settings or {}))
+
+    report.finished_at = _now()
+    if report.finish_reason is None:
+        report.finish_reason = "finished"
+    _save_report(report, data_dir)
+    return report
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _classify(sources: list[str]) -> tuple[list[str], list[Path]]:
+    http_sources: list[str] = []
+    local_paths: list[Path] = []
+    for source in sources:
+        scheme = urlsplit(source).scheme.lower()
+        if scheme in ("http", "https"):
+            http_sources.append(source)
+            continue
+        if scheme == "file":
+            path = Path(unquote(urlsplit(source).path))
+        elif len(scheme) > 1:
+            raise CrawlError(
+                f"source {source!r} has the unsupported scheme {scheme!r}; "
+                "use an http(s) URL, a folder or a file"
+            )
+        else:
+            path = Path(source).expanduser()
+        if not path.exists():
+            raise CrawlError(
+                f"source {source!r} is not an http(s) URL and no such file or "
+                "folder exists; check the path"
+            )
+        local_paths.append(path.resolve())
+    return http_sources, local_paths
+
+
+# -- local files -------------------------------------------------------------
+
+
+def _local_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    files = []
+    for candidate in sorted(path.rglob("*")):
+        relative = candidate.relative_to(path)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if not candidate.is_file():
+            continue
+        if candidate.suffix.lower().lstrip(".") in UNSUPPORTED_EXTENSIONS:
+            logger.info("skipping %s: no text extraction for this file type", candidate)
+            continue
+        files.append(candidate)
+    return files
+
+
+def _read_local(path: Path, ledger: Ledger) -> None:
+    for file_path in _local_files(path):
+        url = file_path.as_uri()
+        try:
+            size = file_path.stat().st_size
+            if size > MAX_DOCUMENT_BYTES:
+                ledger.failed(
+                    url,
+                    f"file is too large ({size} bytes, the limit is "
+                    f"{MAX_DOCUMENT_BYTES}); split it first",
+                )
+                continue
+            body = file_path.read_bytes()
+        except OSError as error:
+            ledger.failed(url, f"cannot read the file ({error.strerror})")
+            continue
+        content_type = mimetypes.guess_type(file_path.name)[0]
+        ledger.fetched(url, body, content_type=content_type)
+
+
+# -- HTTP through the Scrapy child -------------------------------------------
+
+
+def job_key(urls: list[str]) -> str:
+    """Return the job directory name for a set of start URLs."""
+    joined = "\n".join(sorted(set(urls)))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
+
+
+def _crawl_http(
+    urls: list[str], data_dir: Path, progress: bool, settings: dict
+) -> CrawlReport:
+    crawl_dir = data_dir / "crawl"
+    key = job_key(urls)
+    report_path = crawl_dir / "child" / f"{key}.json"
+    report_path.parent.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "crawlers.run",
+        "--data-dir",
+        str(data_dir),
+        "--report",
+        str(report_path),
+        "--jobdir",
+        str(crawl_dir / "jobs" / key),
+    ]
+    if progress:
+        command.append("--progress")
+    for name, value in settings.items():
+        command.extend(["--set", f"{name}={json.dumps(value)}"])
+    command.extend(urls)
+
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        part for part in (package_root, env.get("PYTHONPATH")) if part
+    )
+    logger.info("starting crawl of %s", ", ".join(urls))
+    child = subprocess.Popen(
+        command,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=None if progress else subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _, stderr = child.communicate()
+    except KeyboardInterrupt:
+        # A graceful stop lets Scrapy save its queue for the next run.
+        child.send_signal(signal.SIGINT)
+        try:
+            child.wait(timeout=CHILD_STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        raise
+    if child.returncode != 0 or not report_path.exists():
+        detail = (stderr or "").strip().splitlines()[-5:]
+        raise CrawlError(
+            f"the crawl of {', '.join(urls)} failed (exit status "
+            f"{child.returncode}): {' / '.join(detail) or 'no message'}; "
+            f"see the logs under {crawl_dir / 'logs'}"
+        )
+    return CrawlReport.load(report_path)
+
+
+def _save_report(report: CrawlReport, data_dir: Path) -> None:
+    reports_dir = data_dir / "crawl" / "reports"
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    report.save(reports_dir / f"{stamp}.json")
+    report.save(data_dir / "crawl" / "last-report.json")
+
+
+def last_report(data_dir: Path) -> CrawlReport | None:
+    """Return the report of the last crawl under ``data_dir``, or None."""
+    path = data_dir / "crawl" / "last-report.json"
+    return CrawlReport.load(path) if path.exists() else None

@@ -1,0 +1,42 @@
+"""Scrapy settings of the bluecarbon crawler (``scrapy.cfg`` points here).
+
+Polite defaults for public government sites: robots.txt obeyed,
+AutoThrottle on, at most two requests at a time per site, bounded
+timeouts, sizes and redirects. ``crawlers.run`` overrides single values
+(``--set NAME=VALUE``), as the tests do to make timeouts short.
+"""
+
+BOT_NAME = "bluecarbon"
+SPIDER_MODULES = ["crawlers.spiders"]
+NEWSPIDER_MODULE = "crawlers.spiders"
+
+USER_AGENT = "bluecarbon/0.1 (+https://example.invalid/bluecarbon)"
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+# Policy PDFs run to a few megabytes; larger responses are rejected.
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+DEPTH_LIMIT = 8
+
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+DUPEFILTER_CLASS = "crawlers.middlewares.RedirectLoopDupeFilter"
+LOG_LEVEL = "INFO"
+
+# Where the crawl writes its documents; None means BLUECARBON_DATA_DIR or
+# ./data, as for the rest of the program.
+BLUECARBON_DATA_DIR = None
+# Print one line per fetched URL on standard error.
+BLUECARBON_PROGRESS = False

@@ -1,0 +1,232 @@
+"""The site spider: crawl start URLs and their same-site links into the
+document store.
+
+Run it through :func:`crawlers.crawl` or from the repository root::
+
+    scrapy crawl site -a urls=http://127.0.0.1:8000/ -s BLUECARBON_DATA_DIR=./data
+
+Without ``urls`` it crawls the http(s) entries of ``seeds/sources.yaml``.
+Each run also re-checks every URL that the store already holds or has
+discovered on those sites, with conditional requests, so pages that
+changed, vanished or were never reached by a killed run are found even
+when no changed page links to them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import (
+    ConnectionRefusedError as TwistedConnectionRefused,
+)
+from twisted.internet.error import DNSLookupError, TCPTimedOutError
+from twisted.internet.error import TimeoutError as TwistedTimeoutError
+
+from bluecarbon.errors import DocumentError
+from bluecarbon.settings import load_settings
+from crawlers.ledger import Ledger
+from crawlers.report import CrawlReport
+from crawlers.sources import load_sources
+from crawlers.store import DocumentStore
+from crawlers.text import KIND_HTML, UNSUPPORTED_EXTENSIONS, extract_links
+
+logger = logging.getLogger(__name__)
+
+HANDLED_STATUSES = [304, 404, 410]
+
+
+def _skipped_by_extension(url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    name = path.rsplit("/", 1)[-1]
+    return "." in name and name.rsplit(".", 1)[-1] in UNSUPPORTED_EXTENSIONS
+
+
+def _host_allowed(url: str, hostnames: set[str]) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == name or host.endswith("." + name) for name in hostnames)
+
+
+class SiteSpider(scrapy.Spider):
+    """Crawl same-site links from start URLs into the document store."""
+
+    name = "site"
+
+    def __init__(
+        self,
+        urls: str | list[str] | None = None,
+        data_dir: str | None = None,
+        report_path: str | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        if urls is None:
+            urls = [url for url in load_sources() if url.startswith(("http://", "https://"))]
+        elif isinstance(urls, str):
+            urls = [url.strip() for url in re.split(r"[,\s]+", urls) if url.strip()]
+        if not urls:
+            raise ValueError(
+                "the site spider needs start URLs: pass -a urls=URL[,URL...] "
+                "or list http(s) sources in seeds/sources.yaml"
+            )
+        self.start_urls = list(urls)
+        self.hostnames = {(urlsplit(url).hostname or "").lower() for url in urls}
+        self.allowed_domains = sorted(self.hostnames)
+        self.netlocs = {urlsplit(url).netloc.lower() for url in urls}
+        self._data_dir_argument = data_dir
+        self.report_path = Path(report_path) if report_path else None
+        self.ledger: Ledger | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        data_dir = spider._data_dir_argument or crawler.settings.get("BLUECARBON_DATA_DIR")
+        settings = load_settings(data_dir)
+        store = DocumentStore(settings.documents_dir)
+        report = CrawlReport(
+            sources=list(spider.start_urls),
+            started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )
+        spider.ledger = Ledger(
+            store, report, progress=crawler.settings.getbool("BLUECARBON_PROGRESS")
+        )
+        return spider
+
+    # -- requests ------------------------------------------------------------
+
+    def _request(self, url: str, *, start: bool = False) -> scrapy.Request:
+        assert self.ledger is not None
+        return scrapy.Request(
+            url,
+            callback=self.parse_page,
+            errback=self.on_error,
+            headers=self.ledger.store.conditional_headers(url),
+            # Start URLs are fetched on every run, also when a resumed job
+            # has already seen them.
+            dont_filter=start,
+            meta={"handle_httpstatus_list": HANDLED_STATUSES},
+        )
+
+    async def start(self):
+        assert self.ledger is not None
+        for url in self.start_urls:
+            yield self._request(url, start=True)
+        starts = set(self.start_urls)
+        for url in self.ledger.store.known_urls(self.netlocs):
+            if url not in starts and not _skipped_by_extension(url):
+                yield self._request(url)
+
+    # -- responses -----------------------------------------------------------
+
+    def parse_page(self, response):
+        assert self.ledger is not None
+        url = response.url
+        if response.status == 304:
+            self.ledger.unchanged(url)
+            return
+        if response.status in (404, 410):
+            self.ledger.gone(url, response.status)
+            return
+        content_type = _header(response, b"Content-Type")
+        outcome, meta = self.ledger.fetched(
+            url,
+            response.body,
+            content_type=content_type,
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
+        )
+        if meta is None or meta.get("kind") != KIND_HTML:
+            return
+        try:
+            links = extract_links(response.body, url=url, content_type=content_type)
+        except DocumentError as error:
+            logger.warning("no links read from %s: %s", url, error)
+            return
+        follow = [
+            link
+            for link in links
+            if _host_allowed(link, self.hostnames) and not _skipped_by_extension(link)
+        ]
+        self.ledger.store.add_to_frontier(follow, referrer=url)
+        for link in follow:
+            yield self._request(link)
+
+    def on_error(self, failure):
+        assert self.ledger is not None
+        request = failure.request
+        url = request.meta.get("redirect_urls", [request.url])[0]
+        error = failure.value
+        settings = self.crawler.settings
+        if failure.check(HttpError):
+            status = error.response.status
+            reason = f"HTTP {status} from the server"
+            if status >= 500:
+                reason += f" (after {settings.getint('RETRY_TIMES')} retries)"
+            self.ledger.failed(url, reason)
+        elif failure.check(IgnoreRequest):
+            message = str(error)
+            if "robots.txt" in message:
+                self.ledger.skipped_by_robots(url)
+            elif "max redirections" in message:
+                limit = settings.getint("REDIRECT_MAX_TIMES")
+                self.ledger.failed(
+                    url,
+                    f"more than {limit} redirects (REDIRECT_MAX_TIMES); the "
+                    "server redirects in a loop or through too many hops",
+                )
+            elif "offsite" in message.lower():
+                self.ledger.failed(
+                    url, f"redirected to another site ({request.url}), which is not crawled"
+                )
+            else:
+                self.ledger.failed(url, f"request ignored: {message}")
+        elif failure.check(DownloadTimeoutError, TwistedTimeoutError, TCPTimedOutError):
+            timeout = request.meta.get("download_timeout", settings.getfloat("DOWNLOAD_TIMEOUT"))
+            self.ledger.failed(
+                url,
+                f"timed out after {timeout:g} s (DOWNLOAD_TIMEOUT), "
+                f"{settings.getint('RETRY_TIMES') + 1} attempts",
+            )
+        elif failure.check(DownloadCancelledError):
+            limit = request.meta.get("download_maxsize", settings.getint("DOWNLOAD_MAXSIZE"))
+            self.ledger.failed(
+                url,
+                f"response larger than DOWNLOAD_MAXSIZE ({limit} bytes); "
+                "download it by hand and add it as a file",
+            )
+        elif failure.check(
+            DownloadConnectionRefusedError, TwistedConnectionRefused
+        ):
+            self.ledger.failed(url, "connection refused; is the site up?")
+        elif failure.check(CannotResolveHostError, DNSLookupError):
+            self.ledger.failed(url, "host name not found (DNS lookup failed)")
+        else:
+            self.ledger.failed(url, f"{type(error).__name__}: {error}")
+
+    def closed(self, reason: str) -> None:
+        assert self.ledger is not None
+        report = self.ledger.report
+        report.finish_reason = reason
+        report.finished_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        if self.report_path is not None:
+            report.save(self.report_path)
+        logger.info("crawl closed (%s): %s", reason, str(report).splitlines()[0])
+
+
+def _header(response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    if value is None:
+        return None
+    return value.decode("latin-1")

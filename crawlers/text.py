@@ -1,0 +1,774 @@
+"""Decoding and text extraction for HTML, PDF, DOCX and plain text.
+
+Chinese pages often declare no charset, or declare gb2312 while using
+characters that only GBK or GB18030 contain, so every GB-family
+declaration is decoded as GB18030 and an undeclared or wrong charset is
+detected (charset-normalizer).
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+from collections.abc import Iterable
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+import charset_normalizer
+import lxml.etree
+import lxml.html
+from w3lib.url import safe_url_string
+
+from bluecarbon.errors import DocumentError
+
+# Larger documents are rejected before decoding; a policy page is rarely
+# above a few megabytes, and a scanned PDF has no text layer anyway.
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+
+# File types with no text extraction here (legacy Office formats,
+# images, media, archives, code): links to them are not followed and
+# folders are read without them.
+UNSUPPORTED_EXTENSIONS = frozenset(
+    """
+    jpg jpeg png gif bmp svg webp ico tif tiff psd
+    mp3 mp4 avi wmv flv mov wav m4a rm rmvb mkv swf
+    zip rar 7z gz tgz tar bz2 xz exe msi apk dmg iso bin
+    css js json woff woff2 ttf eot
+    doc xls xlsx ppt pptx wps et dps ceb caj
+    """.split()
+)
+
+KIND_HTML = "html"
+KIND_PDF = "pdf"
+KIND_DOCX = "docx"
+KIND_TEXT = "text"
+
+# Codecs to decode each declared charset with: supersets of the declared
+# one, because servers label GBK and GB18030 pages as gb2312, and Big5
+# pages use Microsoft's extensions (cp950).
+_CODEC_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb18030": "gb18030",
+    "hz": "gb18030",
+    "big5": "cp950",
+    "cp950": "cp950",
+    "big5hkscs": "big5hkscs",
+    "ascii": "utf-8",
+    "latin-1": "cp1252",
+    "iso8859-1": "cp1252",
+}
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+
+# Elements whose text is never part of the article.
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "select",
+    "button",
+    "svg",
+    "canvas",
+    "object",
+    "embed",
+)
+# Class or id words that mark navigation and page furniture on Chinese
+# government and news sites.
+_BOILERPLATE_WORDS = {
+    "nav",
+    "navbar",
+    "menu",
+    "menubar",
+    "header",
+    "footer",
+    "foot",
+    "topbar",
+    "toolbar",
+    "breadcrumb",
+    "breadcrumbs",
+    "crumb",
+    "crumbs",
+    "location",
+    "position",
+    "sidebar",
+    "side",
+    "share",
+    "copyright",
+    "banner",
+    "pagination",
+    "pager",
+    "page-nav",
+    "related",
+    "friendlink",
+    "links",
+    "skip",
+}
+_BOILERPLATE_PATTERN = re.compile(r"[\s_]+")
+
+# Containers that usually hold the article body on such sites.
+_CONTENT_HINTS = re.compile(
+    r"(^|[\s_-])(article|content|contents|main|zoom|trs_editor|"
+    r"ucap-content|pages_content|detail|text|body|con|wzy|neirong)([\s_-]|$)",
+    re.IGNORECASE,
+)
+
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "tr",
+    "thead",
+    "tbody",
+    "blockquote",
+    "pre",
+    "hr",
+    "center",
+    "address",
+    "figure",
+    "figcaption",
+    "caption",
+}
+_CELL_TAGS = {"td", "th"}
+
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef"
+_NEWLINE_IN_CJK = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])\n(?=[{_CJK}{_CJK_PUNCT}])")
+
+# 威政办字〔2021〕17号, 威海政办发[2024]5号, 鲁政字（2023）12号 and the like.
+_DOCUMENT_NUMBER = re.compile(
+    r"([\u4e00-\u9fff]{1,12}?)\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*"
+    r"(第?\s*\d{1,4})\s*号"
+)
+_DATE_PATTERNS = (
+    re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
+    re.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})"),
+)
+_DATE_LABELS = re.compile(
+    r"(?:发布日期|发布时间|成文日期|印发日期|日期|时间|发文日期)\s*[:：]\s*([^\n]{6,30})"
+)
+_ISSUER_LABELS = re.compile(
+    r"(?:发文机关|发布机构|发文单位|来源|信息来源|发布单位)\s*[:：]\s*"
+    r"([\u4e00-\u9fff（）()]{2,40})"
+)
+_TITLE_SUFFIX = re.compile(r"\s*[-_|—–]+\s*[^-_|—–]{2,30}$")
+_SENTENCE_END = "。！？；：!?;:”」』）)"
+
+
+def extract_text(
+    body: bytes, *, url: str, content_type: str | None
+) -> tuple[str, dict]:
+    """Decode ``body`` and return its readable text and metadata.
+
+    The metadata dict has ``title``, ``issuer``, ``document_number``,
+    ``published`` (ISO date), ``encoding`` (the codec used, None for PDF and
+    DOCX) and ``kind`` (html, pdf, docx or text); unknown values are None.
+
+    Raises DocumentError, naming the URL, when the body is empty, too large,
+    binary, undecodable, or of a kind that has no text layer.
+    """
+    if not body:
+        raise DocumentError(f"{url} is empty (0 bytes); check the source")
+    if len(body) > MAX_DOCUMENT_BYTES:
+        raise DocumentError(
+            f"{url} is too large ({len(body)} bytes, the limit is "
+            f"{MAX_DOCUMENT_BYTES}); split the document or extract it by hand"
+        )
+    kind = detect_kind(body, url=url, content_type=content_type)
+    if kind == KIND_PDF:
+        text, meta = _extract_pdf(body, url)
+    elif kind == KIND_DOCX:
+        text, meta = _extract_docx(body, url)
+    elif kind == KIND_HTML:
+        text, meta = _extract_html(body, url, content_type)
+    else:
+        text, meta = _extract_plain(body, url, content_type)
+    meta["kind"] = kind
+    text = text.strip()
+    if not text:
+        raise DocumentError(
+            f"{url} contains no readable text ({kind}); "
+            "a scanned PDF needs OCR before it can be read"
+        )
+    _fill_metadata_from_text(text, meta)
+    return text, meta
+
+
+def detect_kind(body: bytes, *, url: str, content_type: str | None) -> str:
+    """Return html, pdf, docx or text from the bytes, Content-Type and URL.
+
+    Raises DocumentError for binary formats that have no text extraction
+    here (images, archives, legacy .doc and .xls).
+    """
+    mime = (content_type or "").split(";", 1)[0].strip().lower()
+    head = body[:1024].lstrip()
+    if body.startswith(b"%PDF-") or mime == "application/pdf":
+        return KIND_PDF
+    if body.startswith(b"PK\x03\x04"):
+        if b"word/" in body[:65536] or mime.endswith("wordprocessingml.document"):
+            return KIND_DOCX
+        raise DocumentError(
+            f"{url} is a ZIP archive but not a DOCX document; "
+            "unpack it and crawl the files inside"
+        )
+    if body.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DocumentError(
+            f"{url} is a legacy Microsoft Office file (.doc or .xls); "
+            "convert it to DOCX or PDF first"
+        )
+    suffix = urlsplit(url).path.rsplit(".", 1)[-1].lower() if "." in url else ""
+    if mime in ("text/html", "application/xhtml+xml") or suffix in (
+        "html",
+        "htm",
+        "shtml",
+        "xhtml",
+        "jsp",
+        "php",
+        "asp",
+        "aspx",
+    ):
+        return KIND_HTML
+    lowered = head[:512].lower()
+    if lowered.startswith((b"<!doctype html", b"<html")) or b"<html" in lowered:
+        return KIND_HTML
+    if _looks_binary(body):
+        raise DocumentError(
+            f"{url} is binary data ({mime or 'no Content-Type'}), not a "
+            "document with text; remove it from the sources"
+        )
+    if mime.startswith("text/") or not mime or suffix in ("txt", "md", "csv"):
+        return KIND_TEXT
+    if mime in ("application/xml", "application/json", "application/octet-stream"):
+        return KIND_TEXT
+    raise DocumentError(
+        f"{url} has Content-Type {mime!r}, which has no text extraction; "
+        "supported are HTML, PDF, DOCX and plain text"
+    )
+
+
+def _looks_binary(body: bytes) -> bool:
+    sample = body[:8192]
+    if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
+    return controls > len(sample) * 0.05
+
+
+# -- decoding ---------------------------------------------------------------
+
+
+def normalise_charset(name: str | None) -> str | None:
+    """Return the Python codec to decode a declared charset with, or None
+    when the name is unknown."""
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().strip("'\"")).name
+    except LookupError:
+        return None
+    return _CODEC_SUPERSETS.get(codec, codec)
+
+
+def declared_charsets(body: bytes, content_type: str | None) -> list[str]:
+    """Return the codecs declared by the Content-Type header and by a
+    ``<meta>`` tag, in that order, without duplicates."""
+    names: list[str | None] = []
+    if content_type:
+        match = _HEADER_CHARSET.search(content_type)
+        if match:
+            names.append(match.group(1))
+    match = _META_CHARSET.search(body[:4096])
+    if match:
+        names.append(match.group(1).decode("ascii", "replace"))
+    codecs_found: list[str] = []
+    for name in names:
+        codec = normalise_charset(name)
+        if codec and codec not in codecs_found:
+            codecs_found.append(codec)
+    return codecs_found
+
+
+def decode_bytes(body: bytes, *, url: str, content_type: str | None) -> tuple[str, str]:
+    """Decode ``body`` and return ``(text, codec)``.
+
+    Order: byte-order mark; pure ASCII; valid UTF-8 (GBK text is
+    practically never valid UTF-8, so this also overrides a wrong GB
+    declaration); a declared CJK multibyte codec that decodes without
+    error; detection; a declared single-byte codec.
+    Raises DocumentError when nothing decodes cleanly.
+    """
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            return body.decode(codec, errors="replace"), codec.replace("-sig", "")
+    try:
+        body.decode("ascii")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return body.decode("ascii"), "utf-8"
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+
+    declared = declared_charsets(body, content_type)
+    for codec in declared:
+        if codec in ("utf-8", "cp1252") or not _is_multibyte_cjk(codec):
+            continue
+        try:
+            text = body.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _plausible_chinese(text):
+            return text, codec
+
+    detected = _detect(body)
+    if detected is not None:
+        return detected
+
+    for codec in declared:
+        if codec == "utf-8":
+            continue
+        try:
+            return body.decode(codec), codec
+        except UnicodeDecodeError:
+            continue
+
+    text = body.decode("gb18030", errors="replace")
+    if text.count("\ufffd") <= max(2, len(text) // 200):
+        return text, "gb18030"
+    raise DocumentError(
+        f"{url} cannot be decoded: it is not UTF-8, GB18030 or Big5 and its "
+        f"declared charset ({', '.join(declared) or 'none'}) does not fit; "
+        "save it as UTF-8 and add it as a file"
+    )
+
+
+def _is_multibyte_cjk(codec: str) -> bool:
+    return codec in ("gb18030", "cp950", "big5hkscs", "euc_jp", "shift_jis", "euc_kr")
+
+
+def _plausible_chinese(text: str) -> bool:
+    """Return False when a decoded text is full of private-use or rare
+    characters, the sign of Big5 decoded as GB or the reverse."""
+    cjk = sum(1 for char in text if "\u4e00" <= char <= "\u9fff")
+    odd = sum(
+        1
+        for char in text
+        if "\ue000" <= char <= "\uf8ff" or "\u3400" <= char <= "\u4dbf" or char == "\ufffd"
+    )
+    return odd <= max(1, cjk // 50)
+
+
+def _detect(body: bytes) -> tuple[str, str] | None:
+    best = charset_normalizer.from_bytes(body[:200_000]).best()
+    if best is None:
+        return None
+    codec = normalise_charset(best.encoding) or best.encoding
+    try:
+        return body.decode(codec), codec
+    except UnicodeDecodeError:
+        return None
+
+
+# -- HTML -------------------------------------------------------------------
+
+
+def parse_html(body: bytes, *, url: str, content_type: str | None):
+    """Decode and parse an HTML page; return ``(root element, codec)``."""
+    text, codec = decode_bytes(body, url=url, content_type=content_type)
+    # lxml rejects str input that carries an XML encoding declaration.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    try:
+        root = lxml.html.document_fromstring(text, base_url=url)
+    except (lxml.etree.ParserError, ValueError) as error:
+        raise DocumentError(f"{url} is not parseable HTML ({error})") from error
+    return root, codec
+
+
+def extract_links(body: bytes, *, url: str, content_type: str | None) -> list[str]:
+    """Return the absolute http(s) URLs that an HTML page links to (``a``,
+    ``area``, ``frame`` and ``iframe``), without fragments, in page order
+    and without duplicates.
+
+    Non-ASCII characters in a link are percent-encoded: the path as UTF-8,
+    the query in the page's own encoding, as browsers do.
+    """
+    root, codec = parse_html(body, url=url, content_type=content_type)
+    base_url = url
+    base = root.find(".//base[@href]")
+    if base is not None:
+        base_url = urljoin(url, base.get("href").strip())
+    links: list[str] = []
+    seen: set[str] = set()
+    for element in root.iter("a", "area", "frame", "iframe"):
+        target = element.get("href") if element.tag in ("a", "area") else element.get("src")
+        if not target:
+            continue
+        target = target.strip()
+        if target.lower().startswith(("javascript:", "mailto:", "tel:", "data:", "#")):
+            continue
+        absolute = urldefrag(urljoin(base_url, target))[0]
+        if urlsplit(absolute).scheme not in ("http", "https"):
+            continue
+        absolute = safe_url_string(absolute, encoding=codec)
+        if absolute not in seen:
+            seen.add(absolute)
+            links.append(absolute)
+    return links
+
+
+def _extract_html(body: bytes, url: str, content_type: str | None) -> tuple[str, dict]:
+    root, codec = parse_html(body, url=url, content_type=content_type)
+    meta = _html_metadata(root)
+    meta["encoding"] = codec
+
+    for element in list(root.iter(*_DROP_TAGS)):
+        _drop(element)
+    for element in list(root.iter(lxml.etree.Element)):
+        if _is_boilerplate(element):
+            _drop(element)
+
+    container = _find_content(root)
+    heading = _first_heading(root)
+    if meta.get("title") is None and heading:
+        meta["title"] = heading
+    text = element_text(container)
+    if heading and heading not in text[: len(heading) + 200]:
+        text = f"{heading}\n{text}"
+    return text, meta
+
+
+def _drop(element) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    element.drop_tree()
+
+
+def _class_words(element) -> set[str]:
+    value = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return {word for word in _BOILERPLATE_PATTERN.split(value) if word}
+
+
+def _is_boilerplate(element) -> bool:
+    if element.tag in ("html", "body"):
+        return False
+    if element.get("role") in ("navigation", "banner", "contentinfo", "menu"):
+        return True
+    words = _class_words(element)
+    return bool(words & _BOILERPLATE_WORDS)
+
+
+def _find_content(root):
+    """Return the element that most likely holds the article body: the
+    element with the most paragraph text, preferring a content-like
+    class or id."""
+    body = root.find("body")
+    if body is None:
+        body = root
+    best = body
+    best_score = 0.0
+    for element in body.iter("article", "main", "div", "section", "td"):
+        paragraphs = element.findall(".//p")
+        score = sum(len((p.text_content() or "").strip()) for p in paragraphs)
+        if not paragraphs:
+            score = len((element.text_content() or "").strip()) * 0.3
+        hint = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if element.tag in ("article", "main") or _CONTENT_HINTS.search(hint):
+            score *= 1.5
+        # Prefer the innermost container that keeps most of the text.
+        nested = score >= best_score * 0.95 and best in element.iterancestors()
+        if score > best_score * 1.05 or nested:
+            best = element
+            best_score = score
+    total = len((body.text_content() or "").strip())
+    kept = len((best.text_content() or "").strip())
+    if total and kept < total * 0.2:
+        return body
+    return best
+
+
+def _first_heading(root) -> str | None:
+    for tag in ("h1", "h2"):
+        for element in root.iter(tag):
+            text = _clean_inline(element.text_content())
+            if text:
+                return text
+    return None
+
+
+def element_text(element) -> str:
+    """Return the text of ``element`` with one line per block element and
+    table cells separated by tabs."""
+    parts: list[str] = []
+    _walk(element, parts)
+    raw = "".join(parts)
+    lines = []
+    for line in raw.split("\n"):
+        cells = [_clean_inline(cell) for cell in line.split("\t")]
+        line = "\t".join(cell for cell in cells if cell)
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _walk(element, parts: list[str]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in _BLOCK_TAGS:
+        parts.append("\n")
+    elif tag in _CELL_TAGS:
+        parts.append("\t")
+    if element.text and tag not in ("script", "style"):
+        parts.append(_source_text(element.text))
+    for child in element:
+        _walk(child, parts)
+        if child.tail:
+            parts.append(_source_text(child.tail))
+    if tag in _BLOCK_TAGS:
+        parts.append("\n")
+
+
+def _source_text(text: str) -> str:
+    # Line breaks in HTML source are spaces when rendered; between two CJK
+    # characters they are wraps of the source and vanish.
+    text = _NEWLINE_IN_CJK.sub("", text)
+    return text.replace("\n", " ").replace("\r", " ")
+
+
+def _clean_inline(text: str) -> str:
+    text = text.replace("\u00a0", " ").replace("\u3000", " ")
+    return re.sub(r"[ \t\r\f\v]+", " ", text).strip()
+
+
+def _html_metadata(root) -> dict:
+    meta: dict = {"title": None, "issuer": None, "document_number": None, "published": None}
+    named = {}
+    for element in root.iter("meta"):
+        name = (element.get("name") or element.get("property") or "").strip().lower()
+        content = (element.get("content") or "").strip()
+        if name and content:
+            named[name] = content
+    title = named.get("articletitle") or named.get("og:title")
+    if not title:
+        title_element = root.find(".//title")
+        if title_element is not None:
+            title = _TITLE_SUFFIX.sub("", _clean_inline(title_element.text_content()))
+    meta["title"] = title or None
+    meta["issuer"] = named.get("contentsource") or named.get("author") or None
+    published = named.get("pubdate") or named.get("publishdate") or named.get(
+        "article:published_time"
+    )
+    if published:
+        meta["published"] = parse_date(published)
+    number = named.get("filenumber") or named.get("documentnumber")
+    if number:
+        meta["document_number"] = find_document_number(number)
+    return meta
+
+
+# -- PDF and DOCX -----------------------------------------------------------
+
+
+def _extract_pdf(body: bytes, url: str) -> tuple[str, dict]:
+    import pypdf
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(body))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError(
+                f"{url} is an encrypted PDF; save an unencrypted copy and add it"
+            )
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata
+    except DocumentError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError) as error:
+        raise DocumentError(
+            f"{url} is not a readable PDF ({error}); check that the download "
+            "is complete"
+        ) from error
+    text = "\n".join(join_wrapped_lines(page.splitlines()) for page in pages)
+    title = None
+    if info is not None and info.title:
+        title = str(info.title).strip() or None
+    meta = {
+        "title": title,
+        "issuer": None,
+        "document_number": None,
+        "published": None,
+        "encoding": None,
+    }
+    if meta["title"] is None:
+        meta["title"] = _first_line(text)
+    return text, meta
+
+
+def join_wrapped_lines(lines: Iterable[str]) -> str:
+    """Join lines that a PDF wrapped inside a paragraph.
+
+    A line is joined to the next when it is nearly as long as the longest
+    line (so it was wrapped at the margin) and does not end a sentence;
+    short lines such as headings stay on their own.
+    """
+    cleaned = [_clean_inline(line) for line in lines]
+    cleaned = [line for line in cleaned if line]
+    if not cleaned:
+        return ""
+    width = max(len(line) for line in cleaned)
+    output: list[str] = []
+    current = ""
+    for line in cleaned:
+        current += line
+        wrapped = (
+            width >= 15
+            and len(line) >= width * 0.85
+            and not line.endswith(tuple(_SENTENCE_END))
+        )
+        if not wrapped:
+            output.append(current)
+            current = ""
+    if current:
+        output.append(current)
+    return "\n".join(output)
+
+
+def _extract_docx(body: bytes, url: str) -> tuple[str, dict]:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(body))
+    except (PackageNotFoundError, KeyError, ValueError, lxml.etree.XMLSyntaxError) as error:
+        raise DocumentError(
+            f"{url} is not a readable DOCX document ({error}); open and re-save it"
+        ) from error
+    lines = [_clean_inline(paragraph.text) for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            cells = [_clean_inline(cell.text) for cell in row.cells]
+            lines.append("\t".join(cell for cell in cells if cell))
+    text = "\n".join(line for line in lines if line)
+    core = document.core_properties
+    title = (core.title or "").strip() or _first_line(text)
+    published = None
+    if core.created is not None:
+        published = core.created.date().isoformat()
+    meta = {
+        "title": title,
+        "issuer": (core.author or "").strip() or None,
+        "document_number": None,
+        "published": None,
+        "encoding": None,
+    }
+    # A DOCX file's creation time is when the template was made, not the
+    # publication date, so the text's own date wins when there is one.
+    meta["_created"] = published
+    return text, meta
+
+
+def _extract_plain(body: bytes, url: str, content_type: str | None) -> tuple[str, dict]:
+    text, codec = decode_bytes(body, url=url, content_type=content_type)
+    lines = [_clean_inline(line) for line in text.splitlines()]
+    text = "\n".join(line for line in lines if line)
+    return text, {
+        "title": _first_line(text) or _file_name(url),
+        "issuer": None,
+        "document_number": None,
+        "published": None,
+        "encoding": codec,
+    }
+
+
+def _first_line(text: str) -> str | None:
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return line[:200]
+    return None
+
+
+def _file_name(url: str) -> str | None:
+    name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    return name or None
+
+
+# -- metadata found in the text ---------------------------------------------
+
+
+def find_document_number(text: str) -> str | None:
+    """Return the first document number in ``text`` with its year in 〔〕,
+    e.g. 威政办字〔2021〕17号, or None."""
+    match = _DOCUMENT_NUMBER.search(text)
+    if match is None:
+        return None
+    prefix, year, number = match.groups()
+    number = re.sub(r"\s+", "", number)
+    return f"{prefix}〔{year}〕{number}号"
+
+
+def parse_date(text: str) -> str | None:
+    """Return the first date in ``text`` as YYYY-MM-DD, or None."""
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            year, month, day = (int(part) for part in match.groups())
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+def _fill_metadata_from_text(text: str, meta: dict) -> None:
+    head = text[:3000]
+    if not meta.get("document_number"):
+        meta["document_number"] = find_document_number(head)
+    if not meta.get("published"):
+        label = _DATE_LABELS.search(head)
+        if label:
+            meta["published"] = parse_date(label.group(1))
+    if not meta.get("published"):
+        # A notice ends with its signature date (成文日期).
+        tail_dates = [parse_date(line) for line in text[-600:].splitlines()]
+        dated = [date for date in tail_dates if date]
+        meta["published"] = dated[-1] if dated else None
+    created = meta.pop("_created", None)
+    if not meta.get("published") and created:
+        meta["published"] = created
+    if not meta.get("issuer"):
+        label = _ISSUER_LABELS.search(head)
+        if label:
+            meta["issuer"] = label.group(1)
