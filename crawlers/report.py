@@ -46,11 +46,15 @@ class CrawlReport:
     outcomes: dict[str, str] = field(default_factory=dict)
 
     def record(self, url: str, outcome: str, reason: str | None = None) -> None:
-        """Count ``url`` under ``outcome``; a URL counts once per run, the
-        last outcome wins."""
+        """Count ``url`` under ``outcome``. A URL counts once per run: the
+        last outcome wins, except that unchanged never replaces new or
+        changed."""
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown crawl outcome {outcome!r}")
         previous = self.outcomes.get(url)
+        if previous in (NEW, CHANGED) and outcome == UNCHANGED:
+            # A second fetch in the same run finds the content just stored.
+            return
         if previous is not None:
             setattr(self, previous, getattr(self, previous) - 1)
             if previous == FAILED:

@@ -106,23 +106,22 @@ class SiteSpider(scrapy.Spider):
 
     # -- requests ------------------------------------------------------------
 
-    def _request(self, url: str, *, start: bool = False) -> scrapy.Request:
+    def _request(self, url: str) -> scrapy.Request:
+        # Start URLs go through the duplicate filter too: a page linking to
+        # itself is fetched once, and a resumed job skips what it fetched.
         assert self.ledger is not None
         return scrapy.Request(
             url,
             callback=self.parse_page,
             errback=self.on_error,
             headers=self.ledger.store.conditional_headers(url),
-            # Start URLs are fetched on every run, also when a resumed job
-            # has already seen them.
-            dont_filter=start,
             meta={"handle_httpstatus_list": HANDLED_STATUSES},
         )
 
     async def start(self):
         assert self.ledger is not None
         for url in self.start_urls:
-            yield self._request(url, start=True)
+            yield self._request(url)
         starts = set(self.start_urls)
         for url in self.ledger.store.known_urls(self.netlocs):
             if url not in starts and not _skipped_by_extension(url):
