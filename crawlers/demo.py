@@ -137,7 +137,11 @@ class StaticSiteHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         if send_body:
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                # The client gave up, e.g. on a body over its size limit.
+                logger.debug("client closed the connection during %s", self.path)
 
     def _not_modified(self, etag: str, last_modified: float | None) -> bool:
         if_none_match = self.headers.get("If-None-Match")
