@@ -1,0 +1,256 @@
+"""Normalise raw document text while keeping every character mapped back.
+
+Extraction runs on a normalised copy of the input: Simplified script,
+full-width brackets, no HTML tags, template variables, pinyin glosses,
+stray spaces or line wraps inside words, and garbled runs blanked out.
+:class:`NormText` keeps, for every character of that copy, its offset in
+the original, so a span found in the copy maps to ``text[start:end]``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from opencc import OpenCC
+
+# Replacement for characters judged garbled: no rule treats it as part of
+# a name, so no entity can be built across it.
+GARBLE = "\u25a1"
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_CHAR = re.compile(f"[{CJK}]")
+
+# Regions deleted from the working copy. Scripts and styles become a line
+# break, so text on either side is never joined into one word.
+_BLOCKS = re.compile(
+    r"<script\b[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>|<!--.*?-->",
+    re.IGNORECASE | re.DOTALL,
+)
+_DELETED = re.compile(
+    r"<[a-zA-Z/!][^<>\n]{0,400}>"  # HTML tags
+    r"|\{\{.*?\}\}|\{%.*?%\}|\$\{[^{}\n]{0,80}\}|\{\$[^{}\n]{0,80}\}"  # templates
+    r"|<%.*?%>"
+    r"|!\[[^\]\n]{0,200}\]\([^)\n]{0,400}\)"  # markdown images
+    r"|\$\\[a-zA-Z]+\$"  # LaTeX symbols used as bullets
+    r"|&(?:nbsp|ensp|emsp|amp|lt|gt|quot|#\d{1,6});",
+    re.DOTALL,
+)
+# Pinyin gloss a converter writes after a word: 術(shù), 发(fā), 的(de).
+_PINYIN = "[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,24}"
+_GLOSS = re.compile(f"(?<=[{CJK}])(?:[（(]{_PINYIN}[)）])+")
+_SENTENCE_END = set("。！？!?；;：:，,、”’」』》）)】")
+
+# Text no converter handles character by character: brackets and a few
+# punctuation marks are unified so names come out in one spelling.
+_CHAR_FIXES = {"(": "（", ")": "）", "\u3000": " ", "\xa0": " "}
+
+
+@lru_cache(maxsize=1)
+def _converter() -> OpenCC:
+    return OpenCC("t2s")
+
+
+_T2S_CACHE: dict[str, str] = {}
+
+
+def to_simplified_char(char: str) -> str:
+    """Return the Simplified form of one character, or the character itself.
+
+    OpenCC's phrase tables may change the length of a phrase, so conversion
+    runs one character at a time to keep offsets aligned.
+    """
+    converted = _T2S_CACHE.get(char)
+    if converted is None:
+        converted = _converter().convert(char)
+        if len(converted) != 1:
+            converted = char
+        _T2S_CACHE[char] = converted
+    return converted
+
+
+def to_simplified(text: str) -> str:
+    """Convert Traditional characters to Simplified, one for one."""
+    return "".join(to_simplified_char(char) for char in text)
+
+
+def _fold_width(char: str) -> str:
+    if char in _CHAR_FIXES:
+        return _CHAR_FIXES[char]
+    code = ord(char)
+    # Full-width ASCII letters and digits become ASCII; full-width
+    # brackets and punctuation stay, as Chinese text writes them.
+    if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+        return unicodedata.normalize("NFKC", char)
+    return char
+
+
+@dataclass
+class NormText:
+    """The normalised copy of a text and the map back to the original."""
+
+    original: str
+    text: str
+    offsets: list[int]  # offsets[i] is the original offset of text[i]
+    garbled: list[tuple[int, int]]  # original spans judged garbled
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map the normalised span [start, end) to an original span."""
+        if end <= start:
+            position = self.offsets[start] if start < len(self.offsets) else len(self.original)
+            return position, position
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def _deleted_mask(text: str) -> bytearray:
+    """Mark characters that are left out of the working copy."""
+    mask = bytearray(len(text))
+    # 1 = delete, 2 = replace by a line break
+    for match in _BLOCKS.finditer(text):
+        for index in range(match.start(), match.end()):
+            mask[index] = 2
+    for pattern in (_DELETED, _GLOSS):
+        for match in pattern.finditer(text):
+            for index in range(match.start(), match.end()):
+                if not mask[index]:
+                    mask[index] = 1
+    return mask
+
+
+def _is_cjk(char: str) -> bool:
+    return bool(_CJK_CHAR.match(char))
+
+
+def _join_breaks(text: str, mask: bytearray) -> None:
+    """Delete a single space, or a line wrap, that falls inside a word.
+
+    A space or tab between two CJK characters is a converter artefact
+    (海洋发 展局). A single line break between CJK characters is joined
+    only when the line before it is long and ends without punctuation,
+    because short lines are headings, which must stay separate.
+    """
+    length = len(text)
+    index = 0
+    line_start = 0
+    while index < length:
+        char = text[index]
+        if char == "\n":
+            previous = _previous_kept(text, mask, index)
+            following = _next_kept(text, mask, index)
+            line_length = index - line_start
+            line_start = index + 1
+            if (
+                previous is not None
+                and following is not None
+                and line_length >= 30
+                and _is_cjk(text[previous])
+                and _is_cjk(text[following])
+                and text[previous] not in _SENTENCE_END
+                and "\n" not in text[index + 1 : following]
+            ):
+                mask[index] = 1
+        elif char in " \t" and not mask[index]:
+            previous = _previous_kept(text, mask, index)
+            following = _next_kept(text, mask, index)
+            if (
+                previous is not None
+                and following is not None
+                and following == index + 1
+                and (previous == index - 1 or mask[index - 1])
+                and _is_cjk(text[previous])
+                and _is_cjk(text[following])
+            ):
+                mask[index] = 1
+        index += 1
+
+
+def _previous_kept(text: str, mask: bytearray, index: int) -> int | None:
+    position = index - 1
+    while position >= 0 and mask[position] == 1:
+        position -= 1
+    return position if position >= 0 else None
+
+
+def _next_kept(text: str, mask: bytearray, index: int) -> int | None:
+    position = index + 1
+    while position < len(text) and mask[position] == 1:
+        position += 1
+    return position if position < len(text) else None
+
+
+def normalize(text: str, char_frequency: dict[str, int] | None = None) -> NormText:
+    """Build the working copy of ``text``; see the module docstring."""
+    mask = _deleted_mask(text)
+    _join_breaks(text, mask)
+    chars: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        flag = mask[index]
+        if flag == 1:
+            continue
+        if flag == 2:
+            if chars and chars[-1] == "\n":
+                continue
+            chars.append("\n")
+            offsets.append(index)
+            continue
+        chars.append(_fold_width(to_simplified_char(char)))
+        offsets.append(index)
+    garbled: list[tuple[int, int]] = []
+    if char_frequency is not None:
+        for start, end in find_garbled(chars, char_frequency):
+            for position in range(start, end):
+                chars[position] = GARBLE
+            garbled.append((offsets[start], offsets[end - 1] + 1))
+    return NormText(text, "".join(chars), offsets, garbled)
+
+
+def _suspicion(chars: list[str], index: int, frequency: dict[str, int]) -> bool:
+    char = chars[index]
+    code = ord(char)
+    if char == "\ufffd" or 0xE000 <= code <= 0xF8FF:
+        return True
+    if 0xFF21 <= code <= 0xFF5A:  # a full-width letter left inside CJK text
+        return True
+    if char.isascii() and char.isalpha():
+        # A lone Latin letter glued to CJK text on at least one side.
+        before = chars[index - 1] if index > 0 else " "
+        after = chars[index + 1] if index + 1 < len(chars) else " "
+        if before.isascii() and before.isalnum() or after.isascii() and after.isalnum():
+            return False
+        return _is_cjk(before) or _is_cjk(after)
+    if _is_cjk(char):
+        return frequency.get(char, 0) < 200
+    return False
+
+
+def find_garbled(chars: list[str], frequency: dict[str, int]) -> list[tuple[int, int]]:
+    """Return spans of mojibake: dense runs of rare or stray characters.
+
+    A character is suspect when it is rare in the segmenter's dictionary,
+    a full-width Latin letter, a lone Latin letter glued to CJK text, or a
+    replacement character. Three suspects within six characters, or two
+    when one of them is a Latin letter, make a garbled span.
+    """
+    suspects = [
+        index
+        for index in range(len(chars))
+        if (_is_cjk(chars[index]) or chars[index].isalpha() or ord(chars[index]) > 0xE000)
+        and _suspicion(chars, index, frequency)
+    ]
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while position < len(suspects):
+        end = position
+        while end + 1 < len(suspects) and suspects[end + 1] - suspects[position] < 6:
+            end += 1
+        group = suspects[position : end + 1]
+        latin = any(not _is_cjk(chars[index]) for index in group)
+        if len(group) >= 3 or (len(group) == 2 and latin and any(_is_cjk(chars[i]) for i in group)):
+            spans.append((group[0], group[-1] + 1))
+            position = end + 1
+        else:
+            position += 1
+    return spans

@@ -1,0 +1,237 @@
+"""Person names by context: titles, speech verbs and bylines.
+
+No statistical tagger runs here. A person is a surname and one or two
+given-name characters in a context that only people take: next to a title
+(院长赵明波, 戴桂林教授), before a verb of speech (王志刚说), or in a
+byline (记者 张琪 冯冬宁). A name followed by 思想 or 总书记 is part of
+a slogan and is skipped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bluecarbon.model import PERSON
+from nlp.candidates import Mention, Token
+from nlp.normalize import CJK
+from nlp.resources import Resources
+
+_CJK_CHAR = re.compile(f"[{CJK}]")
+# Characters that, right after a two-character name, start the next word.
+_AFTER_NAME = set("在把对等和与也就还首出陪带率是表介指认坦说称告向一主则给从为已先再又便都将被及、，。；：,;:“”\"（）() 曾")
+# Characters that can come right before a name.
+_BEFORE_NAME = set("、，。；：,;:“”\"'（）()《》【】[] \n\t的和与及暨")
+# Titles that also follow a name (戴桂林教授, 姜进军局长).
+_POSTFIX_KINDS = ("expert", "official", "executive")
+_POSTFIX_EXCLUDED = {"负责人", "创始人", "专家", "学者", "博士", "科学家", "主任", "书记", "董事"}
+_BYLINE = re.compile(
+    r"(本报记者|本刊记者|记者|通讯员|实习生|作者|责任编辑|责编|总编辑|值班总编|编辑|复审|终审|初审|校对|摄影)"
+    r"[:：\s]*"
+)
+_SUFFIX_CHARS = set("局院所司会委厅部区市省县镇村站场港湾岛山河路街号楼")
+
+
+def _surname_length(text: str, position: int, resources: Resources) -> int:
+    if text[position : position + 2] in resources.compound_surnames:
+        return 2
+    if position < len(text) and text[position] in resources.surnames:
+        return 1
+    return 0
+
+
+def plausible_name(name: str, resources: Resources) -> bool:
+    """Check the shape of a candidate name: surname, 1-2 given characters."""
+    if not 2 <= len(name) <= 4 or not all(_CJK_CHAR.match(char) for char in name):
+        return False
+    surname = _surname_length(name, 0, resources)
+    if not surname or len(name) - surname not in (1, 2):
+        return False
+    if name in resources.not_person or name[-1] in _SUFFIX_CHARS:
+        return False
+    tag = resources.word_tags.get(name)
+    if tag and not tag.startswith("nr"):
+        return False
+    return True
+
+
+def _name_after(text: str, position: int, tokens_at: dict[int, Token], resources: Resources) -> str | None:
+    """Return the name starting at ``position`` (after a title), if any."""
+    surname = _surname_length(text, position, resources)
+    if not surname:
+        return None
+    token = tokens_at.get(position)
+    if token is not None and len(token.text) in (surname + 1, surname + 2) and resources.word_tags.get(token.text, "nr").startswith("nr"):
+        following = text[token.end : token.end + 1]
+        if len(token.text) == surname + 2 or following in _AFTER_NAME or not following or _starts_speech(text, token.end, resources):
+            if plausible_name(token.text, resources):
+                return token.text
+    long_name = text[position : position + surname + 2]
+    short_name = text[position : position + surname + 1]
+    if len(long_name) == surname + 2 and _CJK_CHAR.match(long_name[-1]):
+        third = long_name[-1]
+        if third not in _AFTER_NAME and not _starts_speech(text, position + surname + 1, resources):
+            if plausible_name(long_name, resources):
+                return long_name
+    if len(short_name) == surname + 1 and plausible_name(short_name, resources):
+        return short_name
+    return None
+
+
+def _starts_speech(text: str, position: int, resources: Resources) -> bool:
+    return any(text.startswith(verb, position) for verb in resources.speech_verbs)
+
+
+def _name_before(text: str, position: int, resources: Resources) -> tuple[int, str] | None:
+    """Return (start, name) of a name ending at ``position``, if any."""
+    for length in (3, 2, 4):
+        start = position - length
+        if start < 0:
+            continue
+        name = text[start:position]
+        before = text[start - 1] if start > 0 else "\n"
+        if before not in _BEFORE_NAME and not _ends_title(text, start, resources):
+            continue
+        if plausible_name(name, resources):
+            return start, name
+    return None
+
+
+def _ends_title(text: str, position: int, resources: Resources) -> bool:
+    head = text[max(0, position - 6) : position]
+    return any(head.endswith(title) for title in resources.titles_by_length)
+
+
+def _slogan(text: str, end: int, resources: Resources) -> bool:
+    return any(text.startswith(word, end) for word in resources.slogan_followers)
+
+
+def find_people(text: str, tokens: list[Token], resources: Resources) -> list[Mention]:
+    """Return person mentions in one paragraph of normalised text."""
+    tokens_at = {token.start: token for token in tokens}
+    found: dict[tuple[int, int], Mention] = {}
+    for title in resources.titles_by_length:
+        start = text.find(title)
+        while start >= 0:
+            end = start + len(title)
+            kind = resources.titles[title]
+            _title_then_name(text, start, end, title, kind, tokens_at, resources, found)
+            if kind in _POSTFIX_KINDS and title not in _POSTFIX_EXCLUDED:
+                _name_then_title(text, start, title, kind, resources, found)
+            start = text.find(title, end)
+    for verb in resources.speech_verbs:
+        start = text.find(verb)
+        while start >= 0:
+            hit = _name_before(text, start, resources)
+            if hit and not any(s <= hit[0] < e for s, e in found):
+                name_start, name = hit
+                found[(name_start, start)] = Mention(PERSON, name_start, start, name, name, rule="speech")
+            start = text.find(verb, start + len(verb))
+    return [mention for mention in found.values() if not _slogan(text, mention.end, resources)]
+
+
+def _title_then_name(text, start, end, title, kind, tokens_at, resources, found) -> None:
+    position = end
+    while position < len(text) and text[position] in ":：":
+        position += 1
+    # A longer title continues here (副院长 inside 副院长兼所长).
+    if any(text.startswith(other, position) for other in resources.titles_by_length):
+        return
+    name = _name_after(text, position, tokens_at, resources)
+    if name is None or _slogan(text, position + len(name), resources):
+        return
+    key = (position, position + len(name))
+    if any(s <= position < e for s, e in found):
+        return
+    found[key] = Mention(
+        PERSON, key[0], key[1], name, name, role=f"{kind}: {title}", title_start=start, rule="title"
+    )
+
+
+def _name_then_title(text, start, title, kind, resources, found) -> None:
+    hit = _name_before(text, start, resources)
+    if hit is None:
+        return
+    name_start, name = hit
+    if _slogan(text, start, resources):
+        return
+    for span in list(found):
+        if span[0] <= name_start < span[1]:
+            return
+    found[(name_start, start)] = Mention(
+        PERSON, name_start, start, name, name, role=f"{kind}: {title}", rule="postfix-title"
+    )
+    # 唐启升、焦念志院士: earlier names in a 、 list share the title.
+    position = name_start
+    while position > 0 and text[position - 1] == "、":
+        hit = _name_before(text, position - 1, resources)
+        if hit is None:
+            break
+        other_start, other = hit
+        found[(other_start, position - 1)] = Mention(
+            PERSON, other_start, position - 1, other, other, role=f"{kind}: {title}", rule="postfix-title"
+        )
+        position = other_start
+
+
+def find_byline_people(flat: str, resources: Resources) -> list[Mention]:
+    """Return people named in bylines and sign-offs of the 1:1 text.
+
+    Bylines separate names with spaces (记者 张琪 冯冬宁), which the
+    working copy deletes between CJK characters, so this rule reads the
+    character-for-character Simplified text instead.
+    """
+    mentions = []
+    for match in _BYLINE.finditer(flat):
+        title = match.group(1)
+        kind = resources.titles.get(title, "other")
+        position = match.end()
+        while True:
+            name = _byline_name(flat, position, resources)
+            if name is None:
+                break
+            mentions.append(
+                Mention(PERSON, position, position + len(name), name, name, role=f"{kind}: {title}", rule="byline")
+            )
+            position += len(name)
+            while position < len(flat) and flat[position] in " \t、,，\u3000":
+                position += 1
+    mentions.extend(_name_lines(flat, resources))
+    return mentions
+
+
+def _byline_name(flat: str, position: int, resources: Resources) -> str | None:
+    surname = _surname_length(flat, position, resources)
+    if not surname:
+        return None
+    for length in (surname + 2, surname + 1):
+        name = flat[position : position + length]
+        after = flat[position + length : position + length + 1]
+        if len(name) == length and plausible_name(name, resources) and (not after or not _CJK_CHAR.match(after)):
+            return name
+    return None
+
+
+def _name_lines(flat: str, resources: Resources) -> list[Mention]:
+    """Short lines ending in two or more space-separated names."""
+    mentions = []
+    offset = 0
+    for line in flat.split("\n"):
+        stripped = line.strip()
+        chunks = stripped.split()
+        if 3 <= len(chunks) <= 8 and len(stripped) <= 48:
+            names = []
+            for chunk in reversed(chunks[1:]):
+                if plausible_name(chunk, resources) and resources.word_tags.get(chunk) is None:
+                    names.append(chunk)
+                else:
+                    break
+            if len(names) >= 2:
+                cursor = len(line)
+                for name in names:
+                    index = line.rfind(name, 0, cursor)
+                    mentions.append(
+                        Mention(PERSON, offset + index, offset + index + len(name), name, name, role="other", rule="name-line")
+                    )
+                    cursor = index
+        offset += len(line) + 1
+    return mentions

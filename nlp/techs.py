@@ -1,0 +1,209 @@
+"""Technologies, products, equipment and materials.
+
+Three sources: the domain lexicon (水下机器人, 碳纤维 ...), names ending
+in an equipment or material word (…探测系统, …装置, …合金) read leftwards
+like organisation names, and enumerations in a frame such as
+"发展A、B、C等…装备", whose items are technologies whatever they end in.
+Grade and model codes (T300, M40J) are products too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bluecarbon.model import TECHNOLOGY
+from nlp.candidates import Mention, Token
+from nlp.normalize import CJK
+from nlp.resources import Resources
+
+MAX_TECH = 16
+_NAME_CHAR = re.compile(f"[{CJK}A-Za-z0-9·\\-–]")
+_STOP_TAGS = ("vd", "d", "ad", "p", "c", "u", "r", "m", "q", "t", "i", "l", "y", "e", "o", "f", "z")
+# Verbs that open the object phrase holding a technology name.
+_OPENERS = {
+    "发展", "推广", "扩大", "研发", "研制", "生产", "建立", "布设", "引进", "使用", "采用",
+    "应用", "安装", "开发", "攻克", "突破", "掌握", "打造", "推动", "加快", "大力发展",
+    "重点发展", "积极发展", "探索", "实施", "开展", "建设", "形成", "提供", "包括", "涵盖",
+    "拥有", "推出", "发布", "实现", "集中", "加强", "支持", "鼓励", "以", "用", "把", "将",
+    "对", "在", "为", "是", "与", "和", "及", "或", "等", "的", "了", "各类", "各种", "多种",
+    "一批", "新型", "先进", "自主", "一种", "这种", "该", "其", "首款", "装有", "配备", "利用",
+    "借助", "通过", "依托", "研究", "加速", "促进", "提升", "提高", "优化", "完善", "创新",
+}
+_TECH_VERBS = {
+    "处理", "分析", "探测", "观测", "监测", "检测", "清洗", "抓取", "推进", "淡化", "循环",
+    "利用", "养殖", "捕获", "拉挤", "耐压", "密封", "防水", "导热", "耐蚀", "综合", "检波",
+    "滑翔", "控制", "制造", "建造", "纺丝", "增强", "定位", "导航", "通信", "储能", "发电",
+    "脱硫", "压载", "测深", "采矿", "智能", "修复", "育苗", "加工", "回收", "排放",
+}
+_FRAME_HEAD = re.compile(
+    r"^(等|及其他|以及)?[^。；;！？!?]{0,14}?(装备|设备|产品|材料|技术|装置|仪器|器材|系统|新材料|制品|成果)"
+)
+_CODE = re.compile(r"(?<![A-Za-z0-9\-])([A-Z]{1,3}\d{2,5}[A-Z]?)(?![A-Za-z0-9])")
+_GENERIC_TAIL = re.compile(r"(技术|模式|工艺|方法)$")
+
+
+def find_technologies(text: str, tokens: list[Token], resources: Resources) -> list[Mention]:
+    """Return technology mentions in one paragraph of normalised text."""
+    covering = [0] * (len(text) + 1)
+    for index, token in enumerate(tokens):
+        for position in range(token.start, token.end):
+            covering[position] = index
+    mentions: list[Mention] = []
+    mentions.extend(_lexicon_terms(text, resources))
+    mentions.extend(_suffix_names(text, tokens, covering, resources))
+    mentions.extend(_enumerations(text, tokens, covering, resources))
+    mentions.extend(_codes(text))
+    return _resolve(mentions, resources)
+
+
+_TERM_PATTERNS: dict[int, re.Pattern] = {}
+
+
+def _lexicon_terms(text: str, resources: Resources) -> list[Mention]:
+    pattern = _TERM_PATTERNS.get(id(resources))
+    if pattern is None:
+        terms = sorted(resources.tech_terms, key=len, reverse=True)
+        pattern = _TERM_PATTERNS[id(resources)] = re.compile("|".join(map(re.escape, terms)))
+    return [
+        Mention(TECHNOLOGY, match.start(), match.end(), match.group(), match.group(), rule="lexicon")
+        for match in pattern.finditer(text)
+    ]
+
+
+_SUFFIX_PATTERNS: dict[int, re.Pattern] = {}
+
+
+def _suffix_names(text, tokens, covering, resources) -> list[Mention]:
+    pattern = _SUFFIX_PATTERNS.get(id(resources))
+    if pattern is None:
+        pattern = _SUFFIX_PATTERNS[id(resources)] = re.compile(
+            "|".join(map(re.escape, resources.tech_suffixes))
+        )
+    ends = {token.end for token in tokens}
+    mentions = []
+    for match in pattern.finditer(text):
+        end = match.end()
+        if end not in ends and not (end < len(text) and not _NAME_CHAR.match(text[end])):
+            continue
+        start = _walk_left(text, tokens, covering, match.start(), resources)
+        name = text[start:end]
+        core = name[: len(name) - len(match.group())]
+        if len(core) < 2 or name in resources.tech_generic or core in resources.tech_generic:
+            continue
+        if not _specific(core, resources):
+            continue
+        mentions.append(Mention(TECHNOLOGY, start, end, name, name, rule="suffix"))
+    return mentions
+
+
+def _specific(core: str, resources: Resources) -> bool:
+    """Reject cores that are one everyday word: 海洋装备, 生产设备."""
+    tag = resources.word_tags.get(core)
+    if core.isdigit():
+        return False
+    if tag is None:
+        return True
+    return len(core) >= 3 and tag not in ("n", "vn", "v", "a", "ns")
+
+
+def _walk_left(text, tokens, covering, start, resources) -> int:
+    position = start
+    while position > 0 and start - position < MAX_TECH:
+        before = text[position - 1]
+        if not _NAME_CHAR.match(before):
+            break
+        token = tokens[covering[position - 1]]
+        word = text[token.start : position]
+        if word in _OPENERS or any(word.endswith(opener) and len(opener) >= 2 for opener in _OPENERS):
+            break
+        if word in resources.triggers and word not in _TECH_VERBS:
+            break
+        tag = resources.word_tags.get(word) or ""
+        if tag.startswith(_STOP_TAGS) and word not in _TECH_VERBS:
+            break
+        if tag.startswith("v") and not tag.startswith("vn") and word not in _TECH_VERBS:
+            break
+        position = token.start
+    return position
+
+
+def _enumerations(text, tokens, covering, resources) -> list[Mention]:
+    """Items of "A、B、C等…装备" lists."""
+    mentions = []
+    for match in re.finditer("等|及其他", text):
+        head = _FRAME_HEAD.match(text, match.start())
+        if head is None:
+            continue
+        clause_start = max(
+            text.rfind(mark, 0, match.start()) for mark in "，。；;：:,\n（）“”"
+        ) + 1
+        segment = text[clause_start : match.start()]
+        if "、" not in segment:
+            continue
+        offset = clause_start
+        items = re.split("(、|及|和)", segment)
+        position = offset
+        for index, item in enumerate(items):
+            if item in ("、", "及", "和"):
+                position += len(item)
+                continue
+            item_start = position
+            item_end = position + len(item)
+            position = item_end
+            if index == 0:
+                item_start = _walk_left(text, tokens, covering, item_end, resources)
+            name = text[item_start:item_end]
+            if not 2 <= len(name) <= 14 or name in resources.tech_generic:
+                continue
+            if not all(_NAME_CHAR.match(char) for char in name):
+                continue
+            mentions.append(Mention(TECHNOLOGY, item_start, item_end, name, name, rule="enumeration"))
+    return mentions
+
+
+def _codes(text: str) -> list[Mention]:
+    return [
+        Mention(TECHNOLOGY, match.start(1), match.end(1), match.group(1), match.group(1), rule="code")
+        for match in _CODE.finditer(text)
+    ]
+
+
+def _resolve(mentions: list[Mention], resources: Resources) -> list[Mention]:
+    """Keep the longest of overlapping names; inner lexicon terms become aliases."""
+    mentions.sort(key=lambda item: (item.start, -(item.end - item.start)))
+    kept: list[Mention] = []
+    for mention in mentions:
+        container = next(
+            (other for other in kept if other.start <= mention.start and mention.end <= other.end),
+            None,
+        )
+        if container is not None:
+            if mention.rule == "lexicon" and mention.surface != container.surface:
+                if _split_pair(container, mention, resources):
+                    kept.append(mention)
+                elif mention.surface not in container.aliases:
+                    container.aliases.append(mention.surface)
+            continue
+        if any(other.start < mention.end and mention.start < other.end for other in kept):
+            continue
+        tail = _GENERIC_TAIL.search(mention.name)
+        if tail and len(mention.name) - len(tail.group()) >= 2:
+            mention.aliases.append(mention.name[: tail.start()])
+        kept.append(mention)
+    # A container made only of lexicon terms (浮标潜标) is replaced by them.
+    result = []
+    for mention in kept:
+        if getattr(mention, "_split", False):
+            continue
+        result.append(mention)
+    return result
+
+
+def _split_pair(container: Mention, inner: Mention, resources: Resources) -> bool:
+    """True when ``container`` is two lexicon terms written together."""
+    surface = container.surface
+    for cut in range(2, len(surface) - 1):
+        if surface[:cut] in resources.tech_terms and surface[cut:] in resources.tech_terms:
+            container._split = True  # type: ignore[attr-defined]
+            return True
+    return False
