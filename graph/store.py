@@ -329,7 +329,9 @@ def _connect(
                 agent = driver.get_server_info().agent
             break
         except GraphUnavailable as error:
-            retry = isinstance(error.__cause__, neo4j_errors.ServiceUnavailable)
+            # Only a server this process just started may still be opening
+            # its Bolt port; a remote URI that refuses is reported at once.
+            retry = server is not None and isinstance(error.__cause__, neo4j_errors.ServiceUnavailable)
             if not retry or time.monotonic() > deadline:
                 driver.close()
                 if server is not None:

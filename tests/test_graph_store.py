@@ -1,0 +1,177 @@
+"""The graph store's lifecycle, migrations and error translation, against
+the real embedded server (or Neo4j when NEO4J_URI is set)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import signal
+import socket
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+from bluecarbon.errors import GraphError, GraphUnavailable
+from bluecarbon.model import INDUSTRIES
+from bluecarbon.settings import load_settings
+from graph import open_graph
+
+embedded_only = pytest.mark.skipif(
+    bool(os.environ.get("NEO4J_URI")), reason="tests the embedded server"
+)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _wait_gone(pid: int, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not _pid_alive(pid):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_migrate_from_empty_then_again(graph_store):
+    graph_store.write("MATCH (n) DETACH DELETE n")
+
+    first = graph_store.migrate()
+    second = graph_store.migrate()
+
+    assert first == ["001", "002", "003"]
+    assert second == []
+    stats = graph_store.stats()
+    assert stats["nodes"] == {"Industry": len(INDUSTRIES), "Migration": 3}
+
+
+def test_migrations_recorded_with_time(graph_store):
+    rows = graph_store.read(
+        "MATCH (m:Migration) RETURN m.version AS version, m.applied_at AS applied_at "
+        "ORDER BY m.version"
+    )
+    assert [row["version"] for row in rows] == ["001", "002", "003"]
+    for row in rows:
+        assert row["applied_at"].startswith("20")
+
+
+def test_industries_seeded(graph_store):
+    rows = graph_store.read("MATCH (i:Industry) RETURN i.code AS code, i.name AS name")
+    assert sorted((r["code"], r["name"]) for r in rows) == [(i.code, i.name) for i in INDUSTRIES]
+
+
+def test_constraints_and_indexes_present(graph_store):
+    rows = graph_store.read("SHOW INDEXES YIELD name, labelsOrTypes, properties RETURN *")
+    indexed = {(r["labelsOrTypes"][0], r["properties"][0]) for r in rows}
+    for label in ("Firm", "Institute", "Person", "Department", "Technology", "Evidence", "Document"):
+        assert (label, "key") in indexed, label
+    assert ("Firm", "search_text") in indexed
+    assert ("Evidence", "fact") in indexed
+
+
+def test_duplicate_key_raises_graph_error(graph_store):
+    graph_store.write("CREATE (:Firm {key: 'Firm:甲'})")
+
+    with pytest.raises(GraphError) as caught:
+        graph_store.write("CREATE (:Firm {key: 'Firm:甲'})")
+
+    assert "ConstraintValidationFailed" in str(caught.value)
+
+
+def test_invalid_cypher_raises_graph_error(graph_store):
+    with pytest.raises(GraphError) as caught:
+        graph_store.read("MATCH (n RETURN n", "run a broken query")
+    assert "run a broken query" in str(caught.value)
+
+
+def test_wrong_password_raises_unavailable(graph_settings):
+    settings = dataclasses.replace(graph_settings, neo4j_password="not-the-password")
+
+    with pytest.raises(GraphUnavailable) as caught:
+        open_graph(settings)
+
+    message = str(caught.value)
+    assert "NEO4J_PASSWORD" in message
+    assert "not-the-password" not in message
+
+
+def test_refused_uri_raises_unavailable(graph_settings):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    uri = f"bolt://127.0.0.1:{port}"
+    settings = dataclasses.replace(graph_settings, neo4j_uri=uri)
+
+    with pytest.raises(GraphUnavailable) as caught:
+        open_graph(settings)
+
+    assert uri in str(caught.value)
+
+
+@embedded_only
+def test_embedded_server_lifecycle(tmp_path):
+    settings = load_settings(tmp_path, environ={})
+    graph_dir = settings.graph_dir
+
+    with open_graph(settings) as graph:
+        state = json.loads((graph_dir / "server.json").read_text())
+        pid = state["pid"]
+        assert _pid_alive(pid)
+        assert graph.uri == f"bolt://127.0.0.1:{state['bolt_port']}"
+        graph.write("CREATE (:Firm {key: 'Firm:乙', name: '乙'})")
+        password = (graph_dir / "password").read_text()
+
+    assert _wait_gone(pid)
+    assert not (graph_dir / "server.json").exists()
+    assert stat.S_IMODE((graph_dir / "password").stat().st_mode) == 0o600
+
+    # A second run reuses the password and finds the data.
+    with open_graph(settings) as graph:
+        assert (graph_dir / "password").read_text() == password
+        rows = graph.read("MATCH (f:Firm) RETURN f.name AS name")
+        assert rows == [{"name": "乙"}]
+
+
+@embedded_only
+def test_embedded_restarts_after_kill(tmp_path):
+    settings = load_settings(tmp_path, environ={})
+    graph_dir = settings.graph_dir
+    graph = open_graph(settings)
+    try:
+        graph.write("CREATE (:Firm {key: 'Firm:丙', name: '丙'})")
+        process = graph.server.process
+        pid = process.pid
+        os.kill(pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        graph.close()
+    # The killed server left its state file; the next start removes it.
+    assert (graph_dir / "server.json").exists()
+
+    with open_graph(settings) as graph:
+        new_pid = json.loads((graph_dir / "server.json").read_text())["pid"]
+        assert new_pid != pid
+        rows = graph.read("MATCH (f:Firm) RETURN f.name AS name")
+        assert rows == [{"name": "丙"}]
+
+
+@embedded_only
+def test_startup_failure_names_log(tmp_path):
+    settings = load_settings(tmp_path, environ={})
+    graph_dir: Path = settings.graph_dir
+    graph_dir.mkdir(parents=True)
+    (graph_dir / "password").write_text("")
+    (graph_dir / "password").chmod(0o600)
+
+    with pytest.raises(GraphUnavailable) as caught:
+        open_graph(settings)
+
+    assert "password" in str(caught.value)
