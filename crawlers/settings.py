@@ -33,6 +33,8 @@ DEPTH_LIMIT = 8
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 DUPEFILTER_CLASS = "crawlers.middlewares.RedirectLoopDupeFilter"
+# Runs before RobotsTxtMiddleware (100).
+DOWNLOADER_MIDDLEWARES = {"crawlers.middlewares.RecheckFilterMiddleware": 50}
 LOG_LEVEL = "INFO"
 
 # Where the crawl writes its documents; None means BLUECARBON_DATA_DIR or

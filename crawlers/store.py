@@ -392,11 +392,20 @@ class DocumentStore:
     def known_urls(self, hosts: Iterable[str]) -> list[str]:
         """Return every stored or discovered URL on ``hosts`` (``host[:port]``),
         sorted."""
+        checked, unvisited = self.crawl_state(hosts)
+        return sorted(checked + unvisited)
+
+    def crawl_state(self, hosts: Iterable[str]) -> tuple[list[str], list[str]]:
+        """Return the URLs on ``hosts`` (``host[:port]``) that were checked
+        at least once, and the discovered ones never checked, both sorted."""
         wanted = {host.lower() for host in hosts}
         db = self._connection()
-        urls = {row["url"] for row in db.execute("SELECT url FROM documents")}
-        urls.update(row["url"] for row in db.execute("SELECT url FROM frontier"))
-        return sorted(url for url in urls if url_host(url) in wanted)
+        checked = {row["url"] for row in db.execute("SELECT url FROM documents")}
+        discovered = {row["url"] for row in db.execute("SELECT url FROM frontier")}
+        return (
+            sorted(url for url in checked if url_host(url) in wanted),
+            sorted(url for url in discovered - checked if url_host(url) in wanted),
+        )
 
     # -- reading -------------------------------------------------------------
 

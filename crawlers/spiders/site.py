@@ -38,6 +38,7 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from bluecarbon.errors import DocumentError
 from bluecarbon.settings import load_settings
 from crawlers.ledger import Ledger
+from crawlers.middlewares import ALREADY_CHECKED, RECHECK_META
 from crawlers.report import CrawlReport
 from crawlers.sources import load_sources
 from crawlers.store import DocumentStore
@@ -106,26 +107,34 @@ class SiteSpider(scrapy.Spider):
 
     # -- requests ------------------------------------------------------------
 
-    def _request(self, url: str) -> scrapy.Request:
-        # Start URLs go through the duplicate filter too: a page linking to
-        # itself is fetched once, and a resumed job skips what it fetched.
+    def _request(self, url: str, *, dont_filter: bool = False) -> scrapy.Request:
         assert self.ledger is not None
         return scrapy.Request(
             url,
             callback=self.parse_page,
             errback=self.on_error,
             headers=self.ledger.store.conditional_headers(url),
-            meta={"handle_httpstatus_list": HANDLED_STATUSES},
+            dont_filter=dont_filter,
+            meta={"handle_httpstatus_list": HANDLED_STATUSES, RECHECK_META: dont_filter},
         )
 
     async def start(self):
+        # Start URLs go through the duplicate filter too: a page linking to
+        # itself is fetched once, and a resumed job skips what it fetched.
         assert self.ledger is not None
         for url in self.start_urls:
             yield self._request(url)
         starts = set(self.start_urls)
-        for url in self.ledger.store.known_urls(self.netlocs):
+        checked, unvisited = self.ledger.store.crawl_state(self.netlocs)
+        for url in checked:
             if url not in starts and not _skipped_by_extension(url):
                 yield self._request(url)
+        # A link found but never checked may have been in flight when an
+        # earlier run stopped; the resumed job's duplicate filter has seen
+        # it, so it bypasses the filter.
+        for url in unvisited:
+            if url not in starts and not _skipped_by_extension(url):
+                yield self._request(url, dont_filter=True)
 
     # -- responses -----------------------------------------------------------
 
@@ -176,6 +185,8 @@ class SiteSpider(scrapy.Spider):
             self.ledger.failed(url, reason)
         elif failure.check(IgnoreRequest):
             message = str(error)
+            if message == ALREADY_CHECKED:
+                return
             if "robots.txt" in message:
                 self.ledger.skipped_by_robots(url)
             elif "max redirections" in message:
