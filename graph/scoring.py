@@ -413,7 +413,7 @@ def _public(candidate: dict) -> dict:
         "name": candidate["name"],
         "industry": candidate["industry"],
         "industry_code": candidate["industry_code"],
-        "region": candidate["region"],
+        "region": candidate.get("region"),
         "score": candidate["score"],
         "factors": candidate["factors"],
         "flags": candidate["flags"],
