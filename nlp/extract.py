@@ -80,15 +80,19 @@ def extract(text: str) -> Extraction:
     mentions = _run_pipeline(norm)
     info = read_document_info(norm.text)
     city, province = _document_city(norm.text, info, resources)
-    mentions.extend(_byline_mentions(text, norm, resources))
+    mentions = _add_bylines(mentions, _byline_mentions(text, norm, resources))
     mentions = _drop_garbled(mentions, norm)
+    mentions = _drop_in_titles(mentions, norm.text)
+    mentions = _drop_unsupported_parents(mentions, norm.text)
     amendments = find_amendments(norm.text)
 
     for item in mentions:
         item.name = _resolve_name(item, city, province, resources)
         item.key = entity_key(item.name, item.label, resources)
+    _bracketed_names(mentions, norm.text)
     mentions.extend(_definition_mentions(norm.text, mentions, resources))
     entities = _merge(mentions, norm, resources)
+    entities = _merge_legal_variants(entities)
     _add_alias_mentions(entities, norm, resources)
     _abbreviation_aliases(entities, norm, resources)
     _mark_removed(entities, amendments, norm.text)
@@ -157,13 +161,80 @@ def _drop_garbled(mentions: list[DocMention], norm: NormText) -> list[DocMention
     return [item for item in mentions if GARBLE not in norm.text[item.start : item.end]]
 
 
+def _add_bylines(mentions: list[DocMention], bylines: list[DocMention]) -> list[DocMention]:
+    """Byline names win over overlapping names read from joined text."""
+    spans = [(item.start, item.end) for item in bylines]
+    kept = [
+        item
+        for item in mentions
+        if item.label != PERSON or not any(low < item.end and item.start < high for low, high in spans)
+    ]
+    seen = set()
+    for item in bylines:
+        if (item.start, item.end) not in seen:
+            seen.add((item.start, item.end))
+            kept.append(item)
+    return kept
+
+
+_BOOK_TITLE = re.compile(r"《[^《》\n]{1,120}》")
+
+
+def _drop_in_titles(mentions: list[DocMention], text: str) -> list[DocMention]:
+    """Names inside 《…》 are part of a document title, not mentions."""
+    titles = [match.span() for match in _BOOK_TITLE.finditer(text)]
+    if not titles:
+        return mentions
+    return [
+        item
+        for item in mentions
+        if item.label == PERSON or not any(low <= item.start and item.end <= high for low, high in titles)
+    ]
+
+
+def _drop_unsupported_parents(mentions: list[DocMention], text: str) -> list[DocMention]:
+    """Keep a parent read off a sub-unit's name only if it also stands alone.
+
+    人民银行威海市中心支行 names 人民银行, but 人民银行 is an entity of the
+    document only when the text also mentions it on its own.
+    """
+    others = [(item.start, item.end) for item in mentions if item.mention.rule != "parent"]
+    kept = []
+    for item in mentions:
+        if item.mention.rule == "parent":
+            surface = item.mention.surface
+            alone = any(
+                not any(low <= position and position + len(surface) <= high for low, high in others)
+                for position in _occurrences(text, surface)
+            )
+            if not alone:
+                continue
+        kept.append(item)
+    return kept
+
+
+def _bracketed_names(mentions: list[DocMention], text: str) -> None:
+    """NAME（OTHER NAME） or NAME（ABC）: the bracket gives a second name."""
+    by_start = {item.start: item for item in mentions}
+    for item in mentions:
+        if item.end >= len(text) or text[item.end] != "（":
+            continue
+        inner = by_start.get(item.end + 1)
+        if inner is not None and inner.label == item.label and text[inner.end : inner.end + 1] == "）":
+            inner.name, inner.key = item.name, item.key
+            continue
+        match = re.match(r"（([A-Z][A-Za-z]{1,7})）", text[item.end :])
+        if match:
+            item.extra_aliases.append(match.group(1))
+
+
 # --- names and keys ---------------------------------------------------
 
 
 def entity_key(name: str, label: str, resources: Resources) -> str:
     """Return the key under which mentions of one entity are merged."""
     key = re.sub(r"\s+", "", name).replace("(", "（").replace(")", "）")
-    key = key.replace("人民政府", "政府")
+    key = key.replace("人民政府", "政府").replace("农民专业合作社", "合作社").replace("专业合作社", "合作社")
     for place in resources.places:
         if key.startswith(place + "市"):
             key = place + key[len(place) + 1 :]
@@ -183,8 +254,8 @@ def _document_city(text: str, info, resources: Resources) -> tuple[str | None, s
             break
     if city is None:
         counts = Counter()
-        for place in resources.places:
-            if len(place) >= 2 and place not in ("南海新区",):
+        for place, region in resources.places.items():
+            if len(place) >= 2 and place not in ("南海新区",) and region != "国外":
                 counts[place] = text.count(place)
         # County-level cities count towards their prefecture only by name.
         if counts:
@@ -279,12 +350,23 @@ def _merge(mentions: list[DocMention], norm: NormText, resources: Resources) -> 
     return _merge_cross_type(result)
 
 
+def _original_surface(norm: NormText, item: DocMention) -> str:
+    """The mention as the input writes it, when that differs beyond script
+    and spacing (a pinyin gloss inside: 白(bái)海参)."""
+    start, end = norm.span(item.start, item.end)
+    original = re.sub(r"\s+", "", norm.original[start:end])
+    if to_simplified(original).replace("(", "（").replace(")", "）") == item.mention.surface:
+        return item.mention.surface
+    return original
+
+
 def _finish_group(group: Group, norm: NormText) -> None:
     aliases: list[str] = []
     seen_spans = set()
     evidence = []
     for item in sorted(group.mentions, key=lambda m: m.start):
-        for alias in [item.mention.surface, item.name, *item.mention.aliases, *item.extra_aliases]:
+        original = _original_surface(norm, item)
+        for alias in [item.mention.surface, original, item.name, *item.mention.aliases, *item.extra_aliases]:
             alias = re.sub(r"\s+", "", alias)
             if alias and alias != group.entity.name and alias not in aliases:
                 aliases.append(alias)
@@ -294,6 +376,31 @@ def _finish_group(group: Group, norm: NormText) -> None:
     # A coordination span (唐启升、焦念志院士工作站) is not an alias.
     group.entity.aliases = [alias for alias in aliases if "、" not in alias]
     group.entity.evidence = evidence
+
+
+def _merge_legal_variants(groups: list[Group]) -> list[Group]:
+    """长沙矿冶研究院 and 长沙矿冶研究院有限责任公司 are one firm."""
+    firms = {group.entity.name: group for group in groups if group.entity.type == FIRM}
+    result = []
+    for group in groups:
+        target = None
+        if group.entity.type in (FIRM, INSTITUTE):
+            for name, firm in firms.items():
+                if firm is not group and name.startswith(group.entity.name) and _LEGAL.sub("", name) == group.entity.name:
+                    target = firm
+                    break
+        if target is None:
+            result.append(group)
+            continue
+        target.mentions.extend(group.mentions)
+        target.entity.evidence.extend(group.entity.evidence)
+        for alias in [group.entity.name, *group.entity.aliases]:
+            if alias not in target.entity.aliases and alias != target.entity.name:
+                target.entity.aliases.append(alias)
+        for parent in group.part_of:
+            if parent not in target.part_of:
+                target.part_of.append(parent)
+    return result
 
 
 def _merge_cross_type(groups: list[Group]) -> list[Group]:

@@ -161,9 +161,33 @@ def _join_breaks(text: str, mask: bytearray) -> None:
                 and (previous == index - 1 or mask[index - 1])
                 and _is_cjk(text[previous])
                 and _is_cjk(text[following])
+                and _inside_word(text, index, line_start)
             ):
                 mask[index] = 1
         index += 1
+
+
+def _cjk_run(text: str, index: int, step: int) -> int:
+    length = 0
+    index += step
+    while 0 <= index < len(text) and _is_cjk(text[index]):
+        length += 1
+        index += step
+    return length
+
+
+def _inside_word(text: str, index: int, line_start: int) -> bool:
+    """Decide whether the space at ``index`` splits a word or separates phrases.
+
+    Headlines separate phrases with spaces (绿色底色更浓 威海银行), so a space
+    is dropped only next to a fragment of one or two characters (海洋发 展局,
+    张晓 明) or inside a long line, where spaces come from hard line wraps.
+    """
+    line_end = text.find("\n", index)
+    line_length = (line_end if line_end >= 0 else len(text)) - line_start
+    if line_length >= 80:
+        return True
+    return min(_cjk_run(text, index, -1), _cjk_run(text, index, 1)) <= 2
 
 
 def _previous_kept(text: str, mask: bytearray, index: int) -> int | None:

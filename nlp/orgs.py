@@ -21,7 +21,13 @@ MAX_NAME = 34
 _NAME_CHAR = re.compile(f"[{CJK}A-Za-z0-9·]")
 _QUALIFIER = re.compile(f"（([{CJK}]{{2,6}})）")
 # Tags that end a name when met on the way left (jieba's tag set).
-_STOP_TAGS = ("v", "vd", "d", "ad", "p", "c", "u", "r", "m", "q", "t", "i", "l", "y", "e", "o", "f", "z", "zg", "uj", "ul", "ud", "ug", "uv", "uz")
+# Verbs do not end a name: names contain them (…技术开发有限公司), and the
+# verbs that introduce a name are listed as trigger words instead.
+_STOP_TAGS = ("d", "ad", "p", "c", "u", "r", "m", "q", "i", "y", "e", "o", "z")
+_SINGLE_STOP_TAGS = ("f", "t", "v")
+# An out-of-vocabulary token that starts with one of these (由省, 以好当家)
+# has a function word glued to the front of a name.
+_GLUED_FUNCTION = set("由以来在对向为被把将从与和及经据交于给让跟同是的了这那该")
 _CONJUNCTIONS = {"与", "和", "暨"}
 # Sub-units whose parent is named in front of them (中国海洋大学经济学院).
 _SUB_UNIT = re.compile(r"(学院|分院|研究所|所|系|分校|分公司|分行|支行|中心)$")
@@ -30,6 +36,7 @@ _GOVERNMENT = re.compile(r"(政府|人民银行|委员会|党委|市委|省委|�
 _LEGAL_SUFFIX = re.compile(
     r"(集团股份有限公司|集团有限公司|股份有限公司|有限责任公司|有限公司|公司)$"
 )
+_MEDIA_TAILS = ("报", "网", "杂志", "保险报", "日报", "晚报", "出版社", "学报", "电视台")
 _COORDINATED_STATION = re.compile(
     f"((?:[{CJK}]{{2,3}}、)+)([{CJK}]{{2,3}})(院士|教授|专家)(工作站|实验室|工作室)"
 )
@@ -62,6 +69,8 @@ def find_organisations(text: str, tokens: list[Token], resources: Resources) -> 
         end = _extend_qualifier(text, end, resources)
         name_start = _walk_left(text, tokens, covering, start, resources)
         name_start = _strip_leading(text, tokens, starts, name_start, start, resources)
+        while name_start < start and (text[name_start].isdigit() or text[name_start] in "·-"):
+            name_start += 1  # heading numbers glued to a name: 1青岛市…
         if name_start >= start:
             continue
         name = text[name_start:end]
@@ -72,9 +81,41 @@ def find_organisations(text: str, tokens: list[Token], resources: Resources) -> 
         if _is_short_form(text, name_start, name):
             mention.short_form = "province" if name.startswith("省") else "city"
         mentions.append(mention)
+    mentions.extend(_institute_sections(text, resources))
     mentions.extend(_coordinated_stations(text, resources))
     mentions.extend(_gazetteer_mentions(text, tokens, starts, ends, resources))
-    return _resolve_nesting(mentions)
+    mentions = _resolve_nesting(mentions)
+    mentions.extend(_enumerated_firms(text, tokens, covering, mentions, resources))
+    return mentions
+
+
+_FIRM_LIST = re.compile(r"等(?:龙头|骨干|重点)?(企业|公司|单位|集团)")
+
+
+def _enumerated_firms(text, tokens, covering, mentions, resources) -> list[Mention]:
+    """Items of "A、B、C等企业" without a suffix of their own are firms."""
+    found = []
+    for match in _FIRM_LIST.finditer(text):
+        clause_start = max(text.rfind(mark, 0, match.start()) for mark in "，。；;：:,\n（）“”") + 1
+        segment = text[clause_start : match.start()]
+        if "、" not in segment:
+            continue
+        position = clause_start
+        for index, item in enumerate(segment.split("、")):
+            start, end = position, position + len(item)
+            position = end + 1
+            if index == 0:
+                start = _walk_left(text, tokens, covering, end, resources)
+                start = _strip_leading(text, tokens, {t.start: i for i, t in enumerate(tokens)}, start, end, resources)
+            name = text[start:end]
+            if not 2 <= len(name) <= 12 or not re.fullmatch(f"[{CJK}A-Za-z0-9]+", name):
+                continue
+            if name in resources.places or name in resources.generic_cores:
+                continue
+            if any(other.start < end and start < other.end for other in mentions):
+                continue
+            found.append(Mention(FIRM, start, end, name, name, rule="enumeration"))
+    return found
 
 
 def _covering_index(tokens: list[Token], length: int) -> list[int]:
@@ -96,7 +137,7 @@ def _suffix_is_word(text, tokens, covering, starts, ends, start, end, resources)
     token = tokens[covering[start]]
     if token.end != end:
         return False
-    return token.text not in resources.not_org_words
+    return not any(token.text.endswith(word) for word in resources.not_org_words if len(word) >= 2)
 
 
 def _extend_qualifier(text: str, end: int, resources: Resources) -> int:
@@ -133,21 +174,25 @@ def _walk_left(text: str, tokens: list[Token], covering: list[int], start: int, 
             break
         if word in resources.titles or word in ("委员", "党委委员", "党组成员", "党组书记"):
             break
+        if word.isdigit() or word in ("年", "年度", "月", "日"):
+            break
         tag = resources.word_tags.get(word)
         if word in resources.triggers and collected:
+            break
+        if tag is None and len(word) >= 2 and word[0] in _GLUED_FUNCTION and collected:
+            position = word_start + 1
             break
         if word in _CONJUNCTIONS:
             if _ends_with_entity(text, word_start, resources) or not collected:
                 break
         elif tag and tag.startswith(_STOP_TAGS) and word not in resources.in_name_verbs:
-            if tag[0] == "v" and not collected and tag != "vd":
-                pass  # 建设局, 发展改革委: a verb right before the suffix
-            elif tag == "m" and word.isdigit():
-                pass
-            else:
-                break
+            break
+        elif tag and len(word) == 1 and tag.startswith(_SINGLE_STOP_TAGS) and collected:
+            break
         position = word_start
         collected += 1
+        if tag == "nt" and word in resources.gazetteer:
+            break  # a known organisation heads the name: 中科院海洋大科学中心
     return position
 
 
@@ -190,11 +235,19 @@ def _core(name: str, suffix: str, resources: Resources) -> str:
     return core.lstrip("省市县区")
 
 
+_GOVERNMENT_SUFFIXES = {"人民政府", "政府", "管委", "管委会", "委", "外办", "新闻办", "海关", "人民政府办公室", "政府办公室"}
+
+
 def _acceptable(name, suffix, before_suffix, resources, tokens, starts) -> bool:
     if name in resources.not_org_words or len(name) < 3:
         return False
+    if "领域" in name or re.search(r"\d", name) and suffix_kind_is_department(suffix, resources):
+        return False
     core = _core(name, suffix, resources)
-    if not core or core in resources.generic_cores:
+    if not core:
+        # 荣成市政府, 市外办: a place and a government suffix.
+        return suffix in _GOVERNMENT_SUFFIXES and name != suffix
+    if core in resources.generic_cores and not suffix_kind_is_department(suffix, resources):
         return False
     if len(core) == 1 and not name.startswith(("市", "省")) and suffix not in ("局", "委", "厅", "办"):
         return False
@@ -214,6 +267,10 @@ def _acceptable(name, suffix, before_suffix, resources, tokens, starts) -> bool:
     ):
         return False
     return True
+
+
+def suffix_kind_is_department(suffix: str, resources: Resources) -> bool:
+    return dict(resources.org_suffixes).get(suffix) == DEPARTMENT
 
 
 def _classify(name: str, suffix: str, kind: str) -> str:
@@ -244,6 +301,32 @@ def _is_short_form(text: str, start: int, name: str) -> bool:
     return not (before and re.match(f"[{CJK}]", before) and before not in "、和与及暨的在由对向经")
 
 
+_SECTION = re.compile(f"(研究院|科学院|大学)([{CJK}]{{2,4}}所)(?!长|里|内)")
+
+
+def _institute_sections(text: str, resources: Resources) -> list[Mention]:
+    """长沙矿冶研究院海洋所: a section (所) named after its institute."""
+    mentions = []
+    for match in _SECTION.finditer(text):
+        parent_end = match.end(1)
+        parent_start = _walk_left_plain(text, match.start(1))
+        if parent_start >= match.start(1):
+            continue
+        name = text[parent_start : match.end()]
+        parent = text[parent_start:parent_end]
+        mention = Mention(INSTITUTE, parent_start, match.end(), name, name, rule="section")
+        mention.part_of.append(parent)
+        mentions.append(mention)
+    return mentions
+
+
+def _walk_left_plain(text: str, position: int) -> int:
+    start = position
+    while start > 0 and position - start < 12 and re.match(f"[{CJK}]", text[start - 1]) and text[start - 1] not in "的和与及在由对向为是":
+        start -= 1
+    return start
+
+
 def _coordinated_stations(text: str, resources: Resources) -> list[Mention]:
     """Split 唐启升、焦念志院士工作站 into one workstation per name."""
     mentions = []
@@ -268,6 +351,8 @@ def _gazetteer_mentions(text, tokens, starts, ends, resources) -> list[Mention]:
         if entry is None:
             continue
         kind, canonical = entry
+        if text.startswith(_MEDIA_TAILS, token.end):
+            continue  # 中国银行保险报 is a newspaper, not the bank
         end = _extend_qualifier(text, token.end, resources)
         surface = text[token.start : end]
         qualifier = surface[len(token.text) :]
@@ -294,7 +379,9 @@ def _resolve_nesting(mentions: list[Mention]) -> list[Mention]:
         )
         if container is not None:
             if container.start == mention.start and _is_parent(mention, container):
-                container.part_of.append(mention.name)
+                if mention.name not in container.part_of:
+                    container.part_of.append(mention.name)
+                mention.rule = "parent"
                 kept.append(mention)
             elif container.start == mention.start and container.label == mention.label:
                 # 长沙矿冶研究院有限责任公司 also answers to 长沙矿冶研究院.

@@ -21,6 +21,16 @@ _CJK_CHAR = re.compile(f"[{CJK}]")
 _AFTER_NAME = set("在把对等和与也就还首出陪带率是表介指认坦说称告向一主则给从为已先再又便都将被及、，。；：,;:“”\"（）() 曾")
 # Characters that can come right before a name.
 _BEFORE_NAME = set("、，。；：,;:“”\"'（）()《》【】[] \n\t的和与及暨")
+# Last characters of an organisation or unit name, which a name may follow
+# directly (绿色金融部潘政, 合作社负责人王欢).
+_AFTER_UNIT = set("部处科室组院所局司社站行团厂")
+# Characters that do not occur in given names but often follow a surname
+# character in running text (关注的, 由此).
+_NOT_IN_NAME = set("的了是在和与及等或被把将对从向为也就都而但之其这那些个们我你他她它不没有很更最已曾再又")
+_FOUNDER = re.compile(
+    f"([{CJK}]{{2,4}})是[^。，；！？\n]{{2,30}}?的(创始人|创办人|董事长|总经理|负责人|院长|所长)"
+)
+_SPEECH_TO = re.compile(f"向[^。，；！？\n]{{1,16}}?(介绍|表示|说)")
 # Titles that also follow a name (戴桂林教授, 姜进军局长).
 _POSTFIX_KINDS = ("expert", "official", "executive")
 _POSTFIX_EXCLUDED = {"负责人", "创始人", "专家", "学者", "博士", "科学家", "主任", "书记", "董事"}
@@ -48,8 +58,13 @@ def plausible_name(name: str, resources: Resources) -> bool:
         return False
     if name in resources.not_person or name[-1] in _SUFFIX_CHARS:
         return False
+    if any(char in _NOT_IN_NAME for char in name[surname:]):
+        return False
     tag = resources.word_tags.get(name)
     if tag and not tag.startswith("nr"):
+        return False
+    head_tag = resources.word_tags.get(name[:2]) if surname == 1 and len(name) == 3 else None
+    if head_tag and head_tag[0] in "vcdprua" and not head_tag.startswith("nr"):
         return False
     return True
 
@@ -89,7 +104,7 @@ def _name_before(text: str, position: int, resources: Resources) -> tuple[int, s
             continue
         name = text[start:position]
         before = text[start - 1] if start > 0 else "\n"
-        if before not in _BEFORE_NAME and not _ends_title(text, start, resources):
+        if before not in _BEFORE_NAME and before not in _AFTER_UNIT and not _ends_title(text, start, resources):
             continue
         if plausible_name(name, resources):
             return start, name
@@ -109,11 +124,17 @@ def find_people(text: str, tokens: list[Token], resources: Resources) -> list[Me
     """Return person mentions in one paragraph of normalised text."""
     tokens_at = {token.start: token for token in tokens}
     found: dict[tuple[int, int], Mention] = {}
+    title_spans: list[tuple[int, int]] = []
     for title in resources.titles_by_length:
         start = text.find(title)
         while start >= 0:
             end = start + len(title)
             kind = resources.titles[title]
+            if any(low <= start and end <= high for low, high in title_spans):
+                # 经理 inside 总经理, already handled as the longer title.
+                start = text.find(title, end)
+                continue
+            title_spans.append((start, end))
             _title_then_name(text, start, end, title, kind, tokens_at, resources, found)
             if kind in _POSTFIX_KINDS and title not in _POSTFIX_EXCLUDED:
                 _name_then_title(text, start, title, kind, resources, found)
@@ -126,6 +147,24 @@ def find_people(text: str, tokens: list[Token], resources: Resources) -> list[Me
                 name_start, name = hit
                 found[(name_start, start)] = Mention(PERSON, name_start, start, name, name, rule="speech")
             start = text.find(verb, start + len(verb))
+    for match in _SPEECH_TO.finditer(text):
+        hit = _name_before(text, match.start(), resources)
+        if hit and not any(s <= hit[0] < e for s, e in found):
+            name_start, name = hit
+            found[(name_start, match.start())] = Mention(PERSON, name_start, match.start(), name, name, rule="speech")
+    for match in _FOUNDER.finditer(text):
+        for length in (3, 2):
+            name = match.group(1)[-length:]
+            start = match.end(1) - length
+            before = text[start - 1] if start > 0 else "\n"
+            if (before in _BEFORE_NAME or start == 0) and plausible_name(name, resources):
+                if not any(s <= start < e for s, e in found):
+                    title = match.group(2)
+                    found[(start, match.end(1))] = Mention(
+                        PERSON, start, match.end(1), name, name,
+                        role=f"{resources.titles.get(title, 'executive')}: {title}", rule="founder",
+                    )
+                break
     return [mention for mention in found.values() if not _slogan(text, mention.end, resources)]
 
 
@@ -163,7 +202,12 @@ def _name_then_title(text, start, title, kind, resources, found) -> None:
     # 唐启升、焦念志院士: earlier names in a 、 list share the title.
     position = name_start
     while position > 0 and text[position - 1] == "、":
-        hit = _name_before(text, position - 1, resources)
+        hit = None
+        for length in (3, 2):
+            candidate = text[max(0, position - 1 - length) : position - 1]
+            if len(candidate) == length and plausible_name(candidate, resources):
+                hit = (position - 1 - length, candidate)
+                break
         if hit is None:
             break
         other_start, other = hit

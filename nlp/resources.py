@@ -44,6 +44,7 @@ class Resources:
     gazetteer_aliases: dict[str, list[str]]  # canonical -> aliases
     places: dict[str, str]  # place -> province
     provinces: list[str]
+    segmenter_words: list[str] = field(default_factory=list)
     word_tags: dict[str, str] = field(default_factory=dict)
     char_frequency: dict[str, int] = field(default_factory=dict)
 
@@ -117,6 +118,7 @@ def load_resources() -> Resources:
         gazetteer_aliases=gazetteer_aliases,
         places=dict(gazetteer_data["places"]),
         provinces=list(gazetteer_data["provinces"]),
+        segmenter_words=list(lexicon.get("segmenter_words") or []),
     )
     _load_segmenter_tables(resources)
     return resources
@@ -132,6 +134,8 @@ def _load_segmenter_tables(resources: Resources) -> None:
         jieba.initialize()
     except Exception as error:  # jieba raises bare Exceptions on a bad cache
         raise ExtractionError(f"the jieba segmenter failed to load: {error}") from error
+    for word in resources.segmenter_words:
+        jieba.add_word(word, freq=3000)
     for term in resources.tech_terms:
         jieba.add_word(term, freq=2000, tag="nz")
     for name in resources.gazetteer:
@@ -143,7 +147,9 @@ def _load_segmenter_tables(resources: Resources) -> None:
             jieba.add_word(suffix, tag="n")
     for title in resources.titles:
         jieba.add_word(title, freq=5000, tag="n")
-    resources.word_tags = jieba.posseg.dt.word_tag_tab
+    tags = dict(jieba.posseg.dt.word_tag_tab)
+    tags.update(jieba.dt.user_word_tag_tab)
+    resources.word_tags = tags
     frequency: dict[str, int] = {}
     for word, count in jieba.dt.FREQ.items():
         for char in word:
