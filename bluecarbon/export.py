@@ -142,15 +142,18 @@ def _evidence_lines(candidate: dict) -> list[str]:
 
 
 def _evidence_sentences(candidate: dict, *, limit: int) -> list[str]:
-    seen: list[str] = []
+    lines: list[str] = []
+    seen: set[str] = set()
     for factor in candidate["factors"]:
         for item in factor.get("evidence") or []:
             sentence = _shorten(item["sentence"], 70)
-            if sentence not in seen:
-                seen.append(f"{sentence}  ({item['document']})")
-            if len(seen) >= limit:
-                return seen
-    return seen
+            if sentence in seen:
+                continue
+            seen.add(sentence)
+            lines.append(f"{sentence}  ({item['document']})")
+            if len(lines) >= limit:
+                return lines
+    return lines
 
 
 def _shorten(text: str, width: int) -> str:
