@@ -84,6 +84,7 @@ def extract(text: str) -> Extraction:
     mentions = _drop_garbled(mentions, norm)
     mentions = _drop_in_titles(mentions, norm.text)
     mentions = _drop_unsupported_parents(mentions, norm.text)
+    mentions = _drop_technology_inside_names(mentions)
     amendments = find_amendments(norm.text)
 
     for item in mentions:
@@ -211,6 +212,16 @@ def _drop_unsupported_parents(mentions: list[DocMention], text: str) -> list[Doc
                 continue
         kept.append(item)
     return kept
+
+
+def _drop_technology_inside_names(mentions: list[DocMention]) -> list[DocMention]:
+    """An organisation's name wins over a technology read across it."""
+    names = [(item.start, item.end) for item in mentions if item.label in ORG_TYPES or item.label == PERSON]
+    return [
+        item
+        for item in mentions
+        if item.label != TECHNOLOGY or not any(low < item.end and item.start < high for low, high in names)
+    ]
 
 
 def _bracketed_names(mentions: list[DocMention], text: str) -> None:

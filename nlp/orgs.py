@@ -80,6 +80,8 @@ def find_organisations(text: str, tokens: list[Token], resources: Resources) -> 
         mention = Mention(kind, name_start, end, name, name, rule="suffix")
         if _is_short_form(text, name_start, name):
             mention.short_form = "province" if name.startswith("省") else "city"
+        elif name.startswith(("市", "省")) and not name.startswith(("市场", "省级", "市级")):
+            continue  # a fragment such as 市人民政府 cut from 各区市人民政府
         mentions.append(mention)
     mentions.extend(_institute_sections(text, resources))
     mentions.extend(_coordinated_stations(text, resources))
@@ -132,7 +134,7 @@ def _suffix_is_word(text, tokens, covering, starts, ends, start, end, resources)
         token = tokens[covering[end - 1]] if end - 1 < len(covering) else None
         if token is None or token.end != end:
             return False
-    if start in starts:
+    if start in starts or end - start >= 4:
         return True
     token = tokens[covering[start]]
     if token.end != end:
@@ -177,14 +179,15 @@ def _walk_left(text: str, tokens: list[Token], covering: list[int], start: int, 
         if word.isdigit() or word in ("年", "年度", "月", "日"):
             break
         tag = resources.word_tags.get(word)
-        if word in resources.triggers and collected:
-            break
-        if tag is None and len(word) >= 2 and word[0] in _GLUED_FUNCTION and collected:
-            position = word_start + 1
-            break
         if word in _CONJUNCTIONS:
+            # 工业和信息化局 keeps its 和; 实验室和…中心 is two names.
             if _ends_with_entity(text, word_start, resources) or not collected:
                 break
+        elif word in resources.triggers and collected:
+            break
+        elif tag is None and len(word) >= 2 and word[0] in _GLUED_FUNCTION and collected:
+            position = word_start + 1
+            break
         elif tag and tag.startswith(_STOP_TAGS) and word not in resources.in_name_verbs:
             break
         elif tag and len(word) == 1 and tag.startswith(_SINGLE_STOP_TAGS) and collected:
@@ -230,7 +233,9 @@ def _core(name: str, suffix: str, resources: Resources) -> str:
     core = re.sub(r"（[^（）]*）", "", core)
     for place in sorted(resources.places, key=len, reverse=True):
         for form in (place + "市", place + "区", place + "县", place):
-            if core.startswith(form) and len(core) > len(form):
+            if core == form:
+                return ""
+            if core.startswith(form):
                 return core[len(form) :]
     return core.lstrip("省市县区")
 
@@ -256,7 +261,7 @@ def _acceptable(name, suffix, before_suffix, resources, tokens, starts) -> bool:
     # A core that is one everyday word (养殖公司, 投资集团) names no one.
     tag = resources.word_tags.get(core)
     if tag and tag[0] in "nvad" and tag not in ("nr", "ns", "nt", "nz", "nrt", "nrfg") and len(core) <= 3:
-        if not name.startswith(("市", "省")) and suffix not in ("局", "厅", "委", "政府", "海关"):
+        if not suffix_kind_is_department(suffix, resources) and not name.startswith(("市", "省")):
             return False
     if suffix in ("委", "部", "厅", "局") and len(name) <= 2:
         return False
@@ -278,8 +283,8 @@ def _classify(name: str, suffix: str, kind: str) -> str:
         return DEPARTMENT
     if suffix == "办公室":
         return DEPARTMENT if _GOVERNMENT.search(name[: -len(suffix)]) or name.startswith(("市", "省")) else INSTITUTE
-    if suffix in ("委员会",) and not _GOVERNMENT.search(name[: -len(suffix)]) and not name.startswith(("市", "省", "县", "区")):
-        return INSTITUTE if "专门" in name or "学术" in name or "专家" in name else DEPARTMENT
+    if suffix == "委员会" and ("专门" in name or "学术" in name or "专家" in name or "联合会" in name):
+        return INSTITUTE
     if kind == INSTITUTE and suffix == "中心" and name.startswith(("市", "省", "县", "区")) and "研究" not in name:
         return DEPARTMENT
     if kind == INSTITUTE and suffix == "中心" and ("政务" in name or "公共资源交易" in name):

@@ -35,10 +35,10 @@ _TECH_VERBS = {
     "滑翔", "控制", "制造", "建造", "纺丝", "增强", "定位", "导航", "通信", "储能", "发电",
     "脱硫", "压载", "测深", "采矿", "智能", "修复", "育苗", "加工", "回收", "排放",
 }
-_FRAME_HEAD = re.compile(
-    r"^(等|及其他|以及)?[^。；;！？!?]{0,14}?(装备|设备|产品|材料|技术|装置|仪器|器材|系统|新材料|制品|成果)"
-)
+_FRAME_HEAD = re.compile(r"(?:等|及其他)[^。；;！？!?，,（）]{0,12}?(装备|设备|装置|仪器|器材|材料)")
 _CODE = re.compile(r"(?<![A-Za-z0-9\-])([A-Z]{1,3}\d{2,5}[A-Z]?)(?![A-Za-z0-9])")
+# Endings of category names rather than of one product: 海洋生态新材料.
+_VAGUE_ENDINGS = ("新材料", "生态系统", "工程材料", "信息系统", "管理系统", "体系")
 _GENERIC_TAIL = re.compile(r"(技术|模式|工艺|方法)$")
 
 
@@ -89,6 +89,8 @@ def _suffix_names(text, tokens, covering, resources) -> list[Mention]:
         name = text[start:end]
         core = name[: len(name) - len(match.group())]
         if len(core) < 2 or name in resources.tech_generic or core in resources.tech_generic:
+            continue
+        if name.endswith(_VAGUE_ENDINGS):
             continue
         if not _specific(core, resources):
             continue
