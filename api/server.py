@@ -69,7 +69,10 @@ def create_app(graph) -> Starlette:
         result = await run_in_threadpool(_execute, graph, payload, request_id)
         return JSONResponse(result, headers={"X-Request-Id": request_id})
 
+    from api.web import web_routes
+
     routes = [Route("/graphql", graphql_endpoint, methods=["GET", "POST"])]
+    routes += web_routes(graph)
     return Starlette(routes=routes)
 
 
