@@ -47,6 +47,9 @@ class StaticSiteHandler(BaseHTTPRequestHandler):
 
     site_root: Path = DEMO_SITE
     server_version = "bluecarbon-demo/0.1"
+    # Headers and body go out in separate writes; with Nagle's algorithm a
+    # keep-alive client would wait for a delayed ACK between them.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (stdlib name)
         logger.debug("%s %s", self.address_string(), format % args)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from typing import TextIO
 
 from bluecarbon.errors import DocumentError
@@ -28,7 +29,11 @@ logger = logging.getLogger(__name__)
 
 
 class Ledger:
-    """Store and count the outcome of each URL of one crawl run."""
+    """Store and count the outcome of each URL of one crawl run.
+
+    Safe to call from several threads: the store is, and counting is
+    serialised by a lock.
+    """
 
     def __init__(
         self,
@@ -42,6 +47,7 @@ class Ledger:
         self.report = report
         self.progress = progress
         self.progress_stream = progress_stream or sys.stderr
+        self._lock = threading.Lock()
 
     def fetched(
         self,
@@ -106,6 +112,10 @@ class Ledger:
         self._count(url, SKIPPED_BY_ROBOTS)
 
     def _count(self, url: str, outcome: str, reason: str | None = None) -> None:
+        with self._lock:
+            self._count_locked(url, outcome, reason)
+
+    def _count_locked(self, url: str, outcome: str, reason: str | None) -> None:
         self.report.record(url, outcome, reason)
         if self.progress:
             detail = f"  ({reason})" if reason and outcome == FAILED else ""

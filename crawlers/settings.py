@@ -36,6 +36,9 @@ DUPEFILTER_CLASS = "crawlers.middlewares.RedirectLoopDupeFilter"
 # Runs before RobotsTxtMiddleware (100).
 DOWNLOADER_MIDDLEWARES = {"crawlers.middlewares.RecheckFilterMiddleware": 50}
 LOG_LEVEL = "INFO"
+# The spider's callbacks await asyncio.to_thread(), which needs the asyncio
+# reactor (Scrapy's default since 2.13, stated here because it is required).
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 # Where the crawl writes its documents; None means BLUECARBON_DATA_DIR or
 # ./data, as for the rest of the program.

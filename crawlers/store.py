@@ -2,18 +2,21 @@
 
 Layout under the store's root (``DATA_DIR/documents``)::
 
-    index.sqlite3        documents, versions and the crawl frontier
+    index.sqlite3        documents, versions, extracted texts and the
+                         crawl frontier
     blobs/ab/abcd...     raw bytes, named by their sha256 (the content hash)
-    texts/ab/abcd....txt extracted text (UTF-8), named by its own sha256
 
 A version is one content hash seen at one URL. Nothing is ever deleted:
 a page that disappears is marked ``gone`` and keeps its versions.
 
-Crash safety: blobs are written to a temporary file, fsynced and renamed
-into place before the SQLite transaction that refers to them commits, so a
-process killed at any point leaves either the whole record or none of it
-(at worst an unreferenced blob, which the next write of the same content
-reuses).
+Crash safety: a blob is written to a temporary file, fsynced and renamed
+into place (and its directory fsynced) before the SQLite transaction that
+refers to it commits; the text and metadata go in that same transaction.
+A process killed at any point therefore leaves either the whole record or
+none of it, at worst with an unreferenced blob that the next write of the
+same content reuses. SQLite runs in WAL mode with synchronous=NORMAL: a
+killed process loses no committed transaction, and a power loss may lose
+the last transactions but never leaves a row without its blob.
 """
 
 from __future__ import annotations
@@ -71,6 +74,10 @@ CREATE TABLE IF NOT EXISTS versions (
     UNIQUE (url, content_hash)
 );
 CREATE INDEX IF NOT EXISTS versions_pending ON versions (processed_at, id);
+CREATE TABLE IF NOT EXISTS texts (
+    text_hash TEXT PRIMARY KEY,
+    text TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS frontier (
     url TEXT PRIMARY KEY,
     host TEXT NOT NULL,
@@ -107,11 +114,9 @@ class DocumentStore:
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
         self.blobs_dir = self.root / "blobs"
-        self.texts_dir = self.root / "texts"
         self.index_path = self.root / "index.sqlite3"
         try:
             self.blobs_dir.mkdir(parents=True, exist_ok=True)
-            self.texts_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise CrawlError(
                 f"cannot create the document store at {self.root} "
@@ -145,7 +150,7 @@ class DocumentStore:
                 ) from error
             db.row_factory = sqlite3.Row
             db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
             self._local.db = db
         return db
@@ -173,9 +178,6 @@ class DocumentStore:
 
     def _blob_path(self, digest: str) -> Path:
         return self.blobs_dir / digest[:2] / digest
-
-    def _text_path(self, digest: str) -> Path:
-        return self.texts_dir / digest[:2] / f"{digest}.txt"
 
     def _write_atomic(self, path: Path, data: bytes) -> None:
         """Write ``data`` to ``path`` through a fsynced temporary file.
@@ -216,19 +218,13 @@ class DocumentStore:
     def read_text(self, version: SourceVersion) -> str:
         """Return the extracted text of a stored version."""
         row = self._connection().execute(
-            "SELECT text_hash FROM versions WHERE url = ? AND content_hash = ?",
+            """SELECT t.text FROM versions v JOIN texts t ON t.text_hash = v.text_hash
+            WHERE v.url = ? AND v.content_hash = ?""",
             (version.url, version.content_hash),
         ).fetchone()
         if row is None:
             raise CrawlError(f"version {version.key} is not in the document store")
-        path = self._text_path(row["text_hash"])
-        try:
-            return path.read_text(encoding="utf-8")
-        except FileNotFoundError as error:
-            raise CrawlError(
-                f"text of {version.key} is missing from {path}; "
-                "the document store was modified by hand"
-            ) from error
+        return row["text"]
 
     # -- recording fetches ---------------------------------------------------
 
@@ -256,8 +252,7 @@ class DocumentStore:
         latest again, marks it unprocessed and returns it.
         """
         digest = content_hash(body)
-        text_bytes = text.encode("utf-8")
-        text_digest = hashlib.sha256(text_bytes).hexdigest()
+        text_digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         now = utc_now()
 
         latest = self._latest_row(url)
@@ -266,9 +261,12 @@ class DocumentStore:
             return None
 
         self._write_atomic(self._blob_path(digest), body)
-        self._write_atomic(self._text_path(text_digest), text_bytes)
 
         with self._transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO texts (text_hash, text) VALUES (?, ?)",
+                (text_digest, text),
+            )
             self._upsert_document(db, url, now, STATUS_OK, 200, None)
             db.execute(
                 "UPDATE documents SET etag = ?, last_modified = ? WHERE url = ?",

@@ -14,6 +14,7 @@ when no changed page links to them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from datetime import datetime, timezone
@@ -138,17 +139,20 @@ class SiteSpider(scrapy.Spider):
 
     # -- responses -----------------------------------------------------------
 
-    def parse_page(self, response):
+    async def parse_page(self, response):
+        # Extraction and the fsynced store writes run in worker threads, so
+        # the reactor keeps downloading meanwhile.
         assert self.ledger is not None
         url = response.url
         if response.status == 304:
-            self.ledger.unchanged(url)
+            await asyncio.to_thread(self.ledger.unchanged, url)
             return
         if response.status in (404, 410):
-            self.ledger.gone(url, response.status)
+            await asyncio.to_thread(self.ledger.gone, url, response.status)
             return
         content_type = _header(response, b"Content-Type")
-        outcome, meta = self.ledger.fetched(
+        outcome, meta = await asyncio.to_thread(
+            self.ledger.fetched,
             url,
             response.body,
             content_type=content_type,
@@ -167,7 +171,7 @@ class SiteSpider(scrapy.Spider):
             for link in links
             if _host_allowed(link, self.hostnames) and not _skipped_by_extension(link)
         ]
-        self.ledger.store.add_to_frontier(follow, referrer=url)
+        await asyncio.to_thread(self.ledger.store.add_to_frontier, follow, url)
         for link in follow:
             yield self._request(link)
 
