@@ -15,6 +15,7 @@ from bluecarbon.settings import Settings, load_settings
 logger = logging.getLogger("bluecarbon")
 
 FORMATS = ("table", "json", "csv", "xlsx")
+DEMO_PORT = 8731
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
         "and list the top candidates per industry",
     )
     demo.add_argument("--top", type=int, default=3, help="candidates per industry (default 3)")
+    demo.add_argument(
+        "--port",
+        type=int,
+        default=DEMO_PORT,
+        help=f"port of the demo site; keep it fixed so that reruns see the "
+        f"same URLs and only changed pages (default {DEMO_PORT})",
+    )
     demo.set_defaults(handler=run_demo)
     return parser
 
@@ -304,7 +312,7 @@ def run_demo(args, settings: Settings) -> int:
     from crawlers.demo import serve_demo
     from graph import open_graph
 
-    with serve_demo() as base_url:
+    with serve_demo(port=args.port) as base_url:
         print(f"demo site served at {base_url}")
         crawl_report, load_report = pipeline.build(settings, [base_url], progress=True)
     print(crawl_report)

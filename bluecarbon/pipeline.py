@@ -48,12 +48,23 @@ def open_store(settings: Settings):
     return DocumentStore(settings.documents_dir)
 
 
-def crawl(settings: Settings, sources: Iterable[str], *, progress: bool = False):
-    """Fetch SOURCES into the document store and return the crawl report."""
+def crawl(
+    settings: Settings,
+    sources: Iterable[str],
+    *,
+    progress: bool = False,
+    crawl_settings: dict | None = None,
+):
+    """Fetch SOURCES into the document store and return the crawl report.
+
+    ``crawl_settings`` overrides Scrapy settings by name.
+    """
     import crawlers
 
     store = open_store(settings)
-    return crawlers.crawl(list(sources), store, progress=progress)
+    return crawlers.crawl(
+        list(sources), store, progress=progress, settings=crawl_settings
+    )
 
 
 def load_pending(settings: Settings, graph, *, progress: bool = False) -> LoadReport:
@@ -88,11 +99,19 @@ def load_pending(settings: Settings, graph, *, progress: bool = False) -> LoadRe
     return report
 
 
-def build(settings: Settings, sources: Iterable[str], *, progress: bool = False):
+def build(
+    settings: Settings,
+    sources: Iterable[str],
+    *,
+    progress: bool = False,
+    crawl_settings: dict | None = None,
+):
     """Crawl SOURCES, then extract, load and rank; return both reports."""
     from graph import open_graph
 
-    crawl_report = crawl(settings, sources, progress=progress)
+    crawl_report = crawl(
+        settings, sources, progress=progress, crawl_settings=crawl_settings
+    )
     with open_graph(settings) as graph:
         load_report = load_pending(settings, graph, progress=progress)
         graph.rank()
