@@ -76,7 +76,7 @@ def extract(text: str) -> Extraction:
     if not isinstance(text, str):
         raise ExtractionError(f"extract() needs a str, got {type(text).__name__}")
     resources = load_resources()
-    norm = normalize(text, resources.char_frequency)
+    norm = normalize(text, resources.char_frequency, resources.word_frequency)
     mentions = _run_pipeline(norm)
     info = read_document_info(norm.text)
     city, province = _document_city(norm.text, info, resources)

@@ -123,7 +123,7 @@ def _is_cjk(char: str) -> bool:
     return bool(_CJK_CHAR.match(char))
 
 
-def _join_breaks(text: str, mask: bytearray) -> None:
+def _join_breaks(text: str, mask: bytearray, word_frequency: dict[str, int] | None) -> None:
     """Delete a single space, or a line wrap, that falls inside a word.
 
     A space or tab between two CJK characters is a converter artefact
@@ -144,7 +144,7 @@ def _join_breaks(text: str, mask: bytearray) -> None:
             if (
                 previous is not None
                 and following is not None
-                and line_length >= 30
+                and line_length >= 24
                 and _is_cjk(text[previous])
                 and _is_cjk(text[following])
                 and text[previous] not in _SENTENCE_END
@@ -161,7 +161,7 @@ def _join_breaks(text: str, mask: bytearray) -> None:
                 and (previous == index - 1 or mask[index - 1])
                 and _is_cjk(text[previous])
                 and _is_cjk(text[following])
-                and _inside_word(text, index, line_start)
+                and _inside_word(text, index, line_start, word_frequency)
             ):
                 mask[index] = 1
         index += 1
@@ -176,18 +176,30 @@ def _cjk_run(text: str, index: int, step: int) -> int:
     return length
 
 
-def _inside_word(text: str, index: int, line_start: int) -> bool:
+def _inside_word(text: str, index: int, line_start: int, word_frequency: dict[str, int] | None) -> bool:
     """Decide whether the space at ``index`` splits a word or separates phrases.
 
     Headlines separate phrases with spaces (绿色底色更浓 威海银行), so a space
-    is dropped only next to a fragment of one or two characters (海洋发 展局,
-    张晓 明) or inside a long line, where spaces come from hard line wraps.
+    is dropped only next to a fragment of one or two characters (张晓 明),
+    inside a long line, where spaces come from hard line wraps, or where the
+    two characters around it form a dictionary word that neither side's
+    own word contradicts (海洋发 展局: 发展, but not 多云 气温: 云气).
     """
     line_end = text.find("\n", index)
     line_length = (line_end if line_end >= 0 else len(text)) - line_start
     if line_length >= 80:
         return True
-    return min(_cjk_run(text, index, -1), _cjk_run(text, index, 1)) <= 2
+    if min(_cjk_run(text, index, -1), _cjk_run(text, index, 1)) <= 2:
+        return True
+    if not word_frequency:
+        return False
+    left, right = text[index - 2 : index], text[index + 1 : index + 3]
+    crossing = left[-1] + right[0]
+    return (
+        word_frequency.get(crossing, 0) >= 100
+        and word_frequency.get(right, 0) == 0
+        and word_frequency.get(left, 0) == 0
+    )
 
 
 def _previous_kept(text: str, mask: bytearray, index: int) -> int | None:
@@ -204,10 +216,19 @@ def _next_kept(text: str, mask: bytearray, index: int) -> int | None:
     return position if position < len(text) else None
 
 
-def normalize(text: str, char_frequency: dict[str, int] | None = None) -> NormText:
-    """Build the working copy of ``text``; see the module docstring."""
+def normalize(
+    text: str,
+    char_frequency: dict[str, int] | None = None,
+    word_frequency: dict[str, int] | None = None,
+) -> NormText:
+    """Build the working copy of ``text``; see the module docstring.
+
+    ``char_frequency`` enables mojibake detection and ``word_frequency``
+    the dictionary test for spaces inside words; both come from the
+    segmenter's dictionary (:mod:`nlp.resources`).
+    """
     mask = _deleted_mask(text)
-    _join_breaks(text, mask)
+    _join_breaks(text, mask, word_frequency)
     chars: list[str] = []
     offsets: list[int] = []
     for index, char in enumerate(text):

@@ -139,7 +139,9 @@ def _suffix_is_word(text, tokens, covering, starts, ends, start, end, resources)
     token = tokens[covering[start]]
     if token.end != end:
         return False
-    return not any(token.text.endswith(word) for word in resources.not_org_words if len(word) >= 2)
+    return not any(
+        token.text.endswith(word) for word in resources.not_org_words if len(word) > end - start
+    )
 
 
 def _extend_qualifier(text: str, end: int, resources: Resources) -> int:
@@ -149,10 +151,16 @@ def _extend_qualifier(text: str, end: int, resources: Resources) -> int:
     return end
 
 
+_NOT_QUALIFIERS = {"试行", "草案", "暂行", "修订", "节选", "全文", "附件", "上", "下", "筹", "筹建", "摘要", "简称"}
+
+
 def _is_place_qualifier(content: str, resources: Resources) -> bool:
+    """A campus or place in brackets: （威海）, （青岛）, （岚山）, not （试行）."""
     if content in resources.places or content[:-1] in resources.places:
         return True
-    return content.endswith(("市", "区", "县", "校区", "分校"))
+    if content in _NOT_QUALIFIERS or any(word in content for word in ("简称", "年", "以下")):
+        return False
+    return bool(re.fullmatch(f"[{CJK}]{{2,4}}", content))
 
 
 def _walk_left(text: str, tokens: list[Token], covering: list[int], start: int, resources: Resources) -> int:

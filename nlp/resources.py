@@ -47,6 +47,7 @@ class Resources:
     segmenter_words: list[str] = field(default_factory=list)
     word_tags: dict[str, str] = field(default_factory=dict)
     char_frequency: dict[str, int] = field(default_factory=dict)
+    word_frequency: dict[str, int] = field(default_factory=dict)
 
 
 def _read_yaml(path: Path) -> dict:
@@ -155,3 +156,4 @@ def _load_segmenter_tables(resources: Resources) -> None:
         for char in word:
             frequency[char] = frequency.get(char, 0) + count
     resources.char_frequency = frequency
+    resources.word_frequency = jieba.dt.FREQ

@@ -18,7 +18,7 @@ from nlp.resources import Resources
 
 MAX_TECH = 16
 _NAME_CHAR = re.compile(f"[{CJK}A-Za-z0-9·\\-–]")
-_STOP_TAGS = ("vd", "d", "ad", "p", "c", "u", "r", "m", "q", "t", "i", "l", "y", "e", "o", "f", "z")
+_STOP_TAGS = ("vd", "d", "ad", "p", "c", "u", "r", "m", "q", "t", "i", "y", "e", "o", "f", "z")
 # Verbs that open the object phrase holding a technology name.
 _OPENERS = {
     "发展", "推广", "扩大", "研发", "研制", "生产", "建立", "布设", "引进", "使用", "采用",
@@ -123,7 +123,7 @@ def _walk_left(text, tokens, covering, start, resources) -> int:
         tag = resources.word_tags.get(word) or ""
         if tag.startswith(_STOP_TAGS) and word not in _TECH_VERBS:
             break
-        if tag.startswith("v") and not tag.startswith("vn") and word not in _TECH_VERBS:
+        if tag.startswith("v") and word not in _TECH_VERBS:
             break
         position = token.start
     return position
