@@ -3,8 +3,8 @@
 ``serve_demo()`` serves the demo site on 127.0.0.1 in a background thread.
 Each HTML file is sent with ``charset=utf-8`` when it is valid UTF-8 and
 with no charset at all otherwise, the way many Chinese government servers
-send GBK pages. Responses carry an ETag and Last-Modified and answer
-conditional requests with 304.
+send GBK pages. Responses carry an ETag and Last-Modified, and a
+conditional request whose validators match gets 304 Not Modified.
 
 ``python -m crawlers.demo build`` regenerates the demo site's PDF
 attachment from its source text in ``seeds/demo_site/_src``.
@@ -61,7 +61,8 @@ class StaticSiteHandler(BaseHTTPRequestHandler):
         self._serve(send_body=True)
 
     def handle_dynamic(self, path: str, send_body: bool) -> bool:
-        """Answer ``path`` and return True, or return False to serve a file."""
+        """Send the response for ``path`` and return True, or return False
+        to serve a file."""
         return False
 
     def _serve(self, send_body: bool) -> None:

@@ -10,9 +10,9 @@ The job directory (Scrapy's JOBDIR) keeps the request queue and the seen
 requests of a crawl that was stopped by SIGINT or SIGTERM, so the next run
 of the same start URLs resumes it. A crawl that finishes removes its job
 directory, so the next run checks every page again. A crawl killed
-without warning (SIGKILL, power loss) may leave Scrapy's queue files torn;
-the ``running`` marker tells the next run to discard them and start
-over from the document store, whose frontier holds every link found so far.
+without warning (SIGKILL, power loss) may leave Scrapy's queue files torn.
+Its leftover ``running`` marker makes the next run discard them and start
+over from the document store, whose frontier contains every link found so far.
 
 Exit status: 0 when the report was written, 1 when the crawl failed to
 run, 3 when another crawl of the same start URLs holds the job directory.

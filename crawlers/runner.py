@@ -1,8 +1,8 @@
 """``crawl(sources, store)``: fetch sources into the document store.
 
 Local files and folders are read in this process. HTTP sources are crawled
-by Scrapy in a child process (``python -m crawlers.run``) because Twisted's
-reactor cannot be restarted within one process; the child writes into the
+by Scrapy in a child process (``python -m crawlers.run``), because Twisted's
+reactor cannot be restarted within one process. The child writes into the
 same store and returns its report as JSON.
 """
 

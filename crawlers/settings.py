@@ -40,8 +40,8 @@ LOG_LEVEL = "INFO"
 # reactor (Scrapy's default since 2.13, stated here because it is required).
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
-# Where the crawl writes its documents; None means BLUECARBON_DATA_DIR or
-# ./data, as for the rest of the program.
+# Data directory of the crawl. None means BLUECARBON_DATA_DIR or ./data, as
+# for the rest of the program.
 BLUECARBON_DATA_DIR = None
 # Print one line per fetched URL on standard error.
 BLUECARBON_PROGRESS = False

@@ -10,8 +10,8 @@ A version is one content hash seen at one URL. Nothing is ever deleted:
 a page that disappears is marked ``gone`` and keeps its versions.
 
 Crash safety: a blob is written to a temporary file, fsynced and renamed
-into place (and its directory fsynced) before the SQLite transaction that
-refers to it commits; the text and metadata go in that same transaction.
+into place, and its directory fsynced, before the SQLite transaction that
+refers to it commits. The text and metadata go in that same transaction.
 A process killed at any point therefore leaves either the whole record or
 none of it, at worst with an unreferenced blob that the next write of the
 same content reuses. SQLite runs in WAL mode with synchronous=NORMAL: a
@@ -106,9 +106,10 @@ def url_host(url: str) -> str:
 class DocumentStore:
     """Versioned store of fetched documents under ``root``.
 
-    Safe to use from several threads of one process (one SQLite connection
-    per thread) and from several processes at once (SQLite WAL with a busy
-    timeout); each method runs in its own transaction.
+    Safe to use from several threads of one process, because each thread
+    gets its own SQLite connection, and from several processes at once,
+    because SQLite runs in WAL mode with a busy timeout. Each method runs
+    in its own transaction.
     """
 
     def __init__(self, root: Path | str) -> None:
@@ -183,7 +184,7 @@ class DocumentStore:
         """Write ``data`` to ``path`` through a fsynced temporary file.
 
         The file is named by the hash of its content, so an existing file
-        already holds the same bytes and is kept.
+        already contains the same bytes and is kept.
         """
         if path.exists():
             return
@@ -396,13 +397,13 @@ class DocumentStore:
     def crawl_state(self, hosts: Iterable[str]) -> tuple[list[str], list[str]]:
         """Return the URLs on ``hosts`` (``host[:port]``) that were checked
         at least once, and the discovered ones never checked, both sorted."""
-        wanted = {host.lower() for host in hosts}
+        selected = {host.lower() for host in hosts}
         db = self._connection()
         checked = {row["url"] for row in db.execute("SELECT url FROM documents")}
         discovered = {row["url"] for row in db.execute("SELECT url FROM frontier")}
         return (
-            sorted(url for url in checked if url_host(url) in wanted),
-            sorted(url for url in discovered - checked if url_host(url) in wanted),
+            sorted(url for url in checked if url_host(url) in selected),
+            sorted(url for url in discovered - checked if url_host(url) in selected),
         )
 
     # -- reading -------------------------------------------------------------

@@ -325,10 +325,10 @@ def declared_charsets(body: bytes, content_type: str | None) -> list[str]:
 def decode_bytes(body: bytes, *, url: str, content_type: str | None) -> tuple[str, str]:
     """Decode ``body`` and return ``(text, codec)``.
 
-    Order: byte-order mark; pure ASCII; valid UTF-8 (GBK text is
-    practically never valid UTF-8, so this also overrides a wrong GB
-    declaration); a declared CJK multibyte codec that decodes without
-    error; detection; a declared single-byte codec.
+    The first that applies wins: a byte-order mark, pure ASCII, valid
+    UTF-8, a declared CJK multibyte codec that decodes without error,
+    detection, a declared single-byte codec. GBK text is practically never
+    valid UTF-8, so UTF-8 is tried before any declaration.
     Raises DocumentError when nothing decodes cleanly.
     """
     for bom, codec in _BOMS:
@@ -495,9 +495,11 @@ def _is_boilerplate(element) -> bool:
 
 
 def _find_content(root):
-    """Return the element that most likely holds the article body: the
-    element with the most paragraph text, preferring a content-like
-    class or id."""
+    """Return the element that most likely contains the article body.
+
+    That is the element with the most paragraph text, preferring a
+    content-like class or id.
+    """
     body = root.find("body")
     if body is None:
         body = root
@@ -643,8 +645,8 @@ def join_wrapped_lines(lines: Iterable[str]) -> str:
     """Join lines that a PDF wrapped inside a paragraph.
 
     A line is joined to the next when it is nearly as long as the longest
-    line (so it was wrapped at the margin) and does not end a sentence;
-    short lines such as headings stay on their own.
+    line, so it was wrapped at the margin, and does not end a sentence.
+    Short lines such as headings stay on their own.
     """
     cleaned = [_clean_inline(line) for line in lines]
     cleaned = [line for line in cleaned if line]

@@ -1,9 +1,10 @@
 """Crawling a local HTTP fixture site through Scrapy, twice.
 
-The fixture site has a page per hard case: robots.txt, GBK without a
-charset, a wrong meta charset, PDF, DOCX, pagination, a page that changes
-and one that vanishes between the crawls, a huge page, a redirect loop,
-an endless redirect chain and a page slower than the download timeout.
+The fixture site has a page per hard case. There are robots.txt, GBK
+without a charset, a wrong meta charset, PDF, DOCX and pagination. One
+page changes and one vanishes between the crawls. A huge page, a redirect
+loop, an endless redirect chain and a page slower than the download
+timeout must fail with clear reasons.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ Run it through :func:`crawlers.crawl` or from the repository root::
     scrapy crawl site -a urls=http://127.0.0.1:8000/ -s BLUECARBON_DATA_DIR=./data
 
 Without ``urls`` it crawls the http(s) entries of ``seeds/sources.yaml``.
-Each run also re-checks every URL that the store already holds or has
+Each run also re-checks every URL that the store already contains or has
 discovered on those sites, with conditional requests, so pages that
 changed, vanished or were never reached by a killed run are found even
 when no changed page links to them.
@@ -131,8 +131,8 @@ class SiteSpider(scrapy.Spider):
             if url not in starts and not _skipped_by_extension(url):
                 yield self._request(url)
         # A link found but never checked may have been in flight when an
-        # earlier run stopped; the resumed job's duplicate filter has seen
-        # it, so it bypasses the filter.
+        # earlier run stopped. The resumed job's duplicate filter has seen
+        # it already, so its request bypasses the filter.
         for url in unvisited:
             if url not in starts and not _skipped_by_extension(url):
                 yield self._request(url, dont_filter=True)
@@ -144,12 +144,14 @@ class SiteSpider(scrapy.Spider):
         # the reactor keeps downloading meanwhile.
         assert self.ledger is not None
         url = response.url
+
         if response.status == 304:
             await asyncio.to_thread(self.ledger.unchanged, url)
             return
         if response.status in (404, 410):
             await asyncio.to_thread(self.ledger.gone, url, response.status)
             return
+
         content_type = _header(response, b"Content-Type")
         outcome, meta = await asyncio.to_thread(
             self.ledger.fetched,
@@ -161,6 +163,7 @@ class SiteSpider(scrapy.Spider):
         )
         if meta is None or meta.get("kind") != KIND_HTML:
             return
+
         try:
             links = extract_links(response.body, url=url, content_type=content_type)
         except DocumentError as error:
