@@ -51,6 +51,14 @@ class StaticSiteHandler(BaseHTTPRequestHandler):
     # keep-alive client would wait for a delayed ACK between them.
     disable_nagle_algorithm = True
 
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up, e.g. after its timeout or on a body over
+            # its size limit.
+            logger.debug("client closed the connection during %s", self.requestline)
+
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (stdlib name)
         logger.debug("%s %s", self.address_string(), format % args)
 
@@ -141,11 +149,7 @@ class StaticSiteHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         if send_body:
-            try:
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                # The client gave up, e.g. on a body over its size limit.
-                logger.debug("client closed the connection during %s", self.path)
+            self.wfile.write(body)
 
     def _not_modified(self, etag: str, last_modified: float | None) -> bool:
         if_none_match = self.headers.get("If-None-Match")

@@ -29,6 +29,9 @@ REDIRECT_MAX_TIMES = 5
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 DEPTH_LIMIT = 8
+# A run stops after this many responses and keeps its job directory, so
+# the next run continues a large site where this one stopped.
+CLOSESPIDER_PAGECOUNT = 5000
 
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
