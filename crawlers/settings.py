@@ -40,7 +40,7 @@ DUPEFILTER_CLASS = "crawlers.middlewares.RedirectLoopDupeFilter"
 DOWNLOADER_MIDDLEWARES = {"crawlers.middlewares.RecheckFilterMiddleware": 50}
 LOG_LEVEL = "INFO"
 # The spider's callbacks await asyncio.to_thread(), which needs the asyncio
-# reactor (Scrapy's default since 2.13, stated here because it is required).
+# reactor. Scrapy 2.19 defaults to it; it is stated here because it is required.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 # Data directory of the crawl. None means BLUECARBON_DATA_DIR or ./data, as

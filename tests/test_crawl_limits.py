@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections import Counter
 
@@ -73,8 +74,12 @@ def test_page_cap_stops_and_next_run_continues(tmp_path):
 
 def test_unreachable_site_is_a_failure(tmp_path):
     store = DocumentStore(tmp_path / "documents")
-    # Port 9 (discard) on the loopback interface has no listener here.
-    report = crawl(["http://127.0.0.1:9/"], store, settings=FAST)
+    # A port that was free a moment ago has no listener.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    report = crawl([url], store, settings=FAST)
     assert report.failed == 1
     assert report.failures[0].reason == "connection refused; is the site up?"
-    assert store.status("http://127.0.0.1:9/")["status"] == "failed"
+    assert store.status(url)["status"] == "failed"
