@@ -11,6 +11,7 @@ builds relations, each with its evidence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -216,12 +217,13 @@ def _drop_unsupported_parents(mentions: list[DocMention], text: str) -> list[Doc
 
 def _drop_technology_inside_names(mentions: list[DocMention]) -> list[DocMention]:
     """An organisation's name wins over a technology read across it."""
-    names = [(item.start, item.end) for item in mentions if item.label in ORG_TYPES or item.label == PERSON]
-    return [
-        item
-        for item in mentions
-        if item.label != TECHNOLOGY or not any(low < item.end and item.start < high for low, high in names)
-    ]
+    if not mentions:
+        return mentions
+    covered = bytearray(max(item.end for item in mentions) + 1)
+    for item in mentions:
+        if item.label != TECHNOLOGY:
+            covered[item.start : item.end] = b"\x01" * (item.end - item.start)
+    return [item for item in mentions if item.label != TECHNOLOGY or not any(covered[item.start : item.end])]
 
 
 def _bracketed_names(mentions: list[DocMention], text: str) -> None:
@@ -310,15 +312,30 @@ class Group:
         return [(item.start, item.end) for item in self.mentions]
 
 
+_BOUNDARY_CACHE: dict[int, tuple[str, list[int]]] = {}
+
+
+def _boundaries(text: str) -> list[int]:
+    """Offsets just after each sentence end of ``text``, cached per text."""
+    cached = _BOUNDARY_CACHE.get(id(text))
+    if cached is not None and cached[0] is text:
+        return cached[1]
+    ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+    _BOUNDARY_CACHE.clear()
+    _BOUNDARY_CACHE[id(text)] = (text, ends)
+    return ends
+
+
 def _sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
-    left = start
-    while left > 0 and not _SENTENCE_END.match(text[left - 1]):
-        left -= 1
-    right = end
-    while right < len(text) and not _SENTENCE_END.match(text[right]):
-        right += 1
-    if right < len(text) and text[right] != "\n":
-        right += 1
+    """Return the sentence around [start, end): after the previous end mark
+    up to and including the next one (a line break is not included)."""
+    ends = _boundaries(text)
+    index = bisect_right(ends, start)
+    left = ends[index - 1] if index > 0 else 0
+    index = bisect_right(ends, max(start, end - 1))
+    right = ends[index] if index < len(ends) else len(text)
+    if right > 0 and right <= len(text) and text[right - 1] == "\n":
+        right -= 1
     return left, right
 
 
@@ -466,10 +483,13 @@ def _occurrences(text: str, needle: str) -> list[int]:
 def _add_alias_mentions(groups: list[Group], norm: NormText, resources: Resources) -> None:
     """Find further mentions of names and aliases; add core short names."""
     text = norm.text
-    taken = [(item.start, item.end) for group in groups for item in group.mentions]
+    taken = bytearray(len(text) + 1)
+    for group in groups:
+        for item in group.mentions:
+            taken[item.start : item.end] = b"\x01" * (item.end - item.start)
 
     def free(start: int, end: int) -> bool:
-        return not any(low < end and start < high for low, high in taken)
+        return not any(taken[start:end])
 
     for group in groups:
         entity = group.entity
@@ -488,7 +508,7 @@ def _add_alias_mentions(groups: list[Group], norm: NormText, resources: Resource
                 if free(position, end):
                     if entity.type == PERSON and not _person_boundary(text, position, end):
                         continue
-                    taken.append((position, end))
+                    taken[position:end] = b"\x01" * (end - position)
                     group.mentions.append(
                         DocMention(Mention(entity.type, position, end, form, entity.name, rule="repeat"), position, end, entity.name, entity.type)
                     )
@@ -542,6 +562,10 @@ def _usable_short_name(core: str, resources: Resources) -> bool:
 def _abbreviation_aliases(groups: list[Group], norm: NormText, resources: Resources) -> None:
     """蓝院 for 威海市蓝色经济研究院: first character plus the suffix's last."""
     text = norm.text
+    taken = bytearray(len(text) + 1)
+    for group in groups:
+        for item in group.mentions:
+            taken[item.start : item.end] = b"\x01" * (item.end - item.start)
     for group in groups:
         entity = group.entity
         if entity.type != INSTITUTE:
@@ -562,7 +586,7 @@ def _abbreviation_aliases(groups: list[Group], norm: NormText, resources: Resour
         if len(core) < 2:
             continue
         abbreviation = core[0] + {"研究院": "院", "研究所": "所", "大学": "大"}[match.group()]
-        positions = [p for p in _occurrences(text, abbreviation) if not _inside_other(groups, p)]
+        positions = [p for p in _occurrences(text, abbreviation) if not taken[p]]
         if len(positions) >= 1 and abbreviation not in ("海院", "中大", "国大"):
             for form in ([place_prefix + abbreviation] if place_prefix else []) + [abbreviation]:
                 if form in text and form not in entity.aliases:
@@ -573,10 +597,6 @@ def _abbreviation_aliases(groups: list[Group], norm: NormText, resources: Resour
                     DocMention(Mention(INSTITUTE, position, end, abbreviation, entity.name, rule="abbreviation"), position, end, entity.name, INSTITUTE)
                 )
                 entity.evidence.append(_evidence(norm, position, end))
-
-
-def _inside_other(groups: list[Group], position: int) -> bool:
-    return any(item.start <= position < item.end for group in groups for item in group.mentions)
 
 
 # --- status, region, people, industries ---------------------------------
@@ -655,11 +675,15 @@ def _assign_people(groups: list[Group], text: str, resources: Resources) -> None
 
 def _affiliation_for(orgs, text: str, item: DocMention, resources: Resources):
     sentence_start, sentence_end = _sentence_span(text, item.start, item.end)
-    before = [entry for entry in orgs if sentence_start <= entry[0] and entry[1] <= item.start]
+    starts = [entry[0] for entry in orgs]
+    low = bisect_left(starts, sentence_start)
+    high = bisect_right(starts, sentence_end)
+    window = orgs[low:high]
+    before = [entry for entry in window if entry[1] <= item.start]
     if before:
         # The nearest organisation before the person in the same sentence.
         return before[-1][2]
-    after = [entry for entry in orgs if item.end <= entry[0] and entry[1] <= sentence_end]
+    after = [entry for entry in window if item.end <= entry[0] and entry[1] <= sentence_end]
     role = item.mention.role or ""
     if after and ("创始人" in role or "负责人" in role):
         return after[0][2]
@@ -672,7 +696,7 @@ def _affiliation_for(orgs, text: str, item: DocMention, resources: Resources):
     elif title.endswith(("经理", "总裁", "董事长", "副总")):
         wanted = "FIRM"
     if wanted:
-        previous = [entry for entry in orgs if entry[1] <= item.start]
+        previous = orgs[: bisect_left(starts, item.start)]
         for entry in reversed(previous):
             group = entry[2]
             if wanted == "FIRM" and group.entity.type == FIRM:
@@ -715,9 +739,11 @@ def _assign_industries(groups: list[Group], text: str, resources: Resources) -> 
             if not found:
                 found.extend(_lexicon_industries(entity, resources))
         else:
-            for evidence in entity.evidence:
+            sentences = {_sentence_span(text, item.start, item.end) for item in group.mentions}
+            for low, high in sentences:
+                sentence = text[low:high]
                 for industry, keywords in resources.industry_keywords.items():
-                    if industry not in found and any(word in to_simplified(evidence.sentence) for word in keywords):
+                    if industry not in found and any(word in sentence for word in keywords):
                         found.append(industry)
         entity.industries = [name for name in INDUSTRY_NAMES if name in found]
 

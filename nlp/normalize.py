@@ -120,7 +120,8 @@ def _deleted_mask(text: str) -> bytearray:
 
 
 def _is_cjk(char: str) -> bool:
-    return bool(_CJK_CHAR.match(char))
+    code = ord(char)
+    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF
 
 
 def _join_breaks(text: str, mask: bytearray, word_frequency: dict[str, int] | None) -> None:
@@ -279,12 +280,14 @@ def find_garbled(chars: list[str], frequency: dict[str, int]) -> list[tuple[int,
     replacement character. Three suspects within six characters, or two
     when one of them is a Latin letter, make a garbled span.
     """
-    suspects = [
-        index
-        for index in range(len(chars))
-        if (_is_cjk(chars[index]) or chars[index].isalpha() or ord(chars[index]) > 0xE000)
-        and _suspicion(chars, index, frequency)
-    ]
+    suspects = []
+    for index, char in enumerate(chars):
+        if char.isascii() and not char.isalpha():
+            continue
+        if _is_cjk(char) and frequency.get(char, 0) >= 200:
+            continue
+        if (_is_cjk(char) or char.isalpha() or ord(char) > 0xE000) and _suspicion(chars, index, frequency):
+            suspects.append(index)
     spans: list[tuple[int, int]] = []
     position = 0
     while position < len(suspects):

@@ -120,33 +120,41 @@ def _slogan(text: str, end: int, resources: Resources) -> bool:
     return any(text.startswith(word, end) for word in resources.slogan_followers)
 
 
+_PATTERNS: dict[tuple[int, str], re.Pattern] = {}
+
+
+def _title_pattern(resources: Resources) -> re.Pattern:
+    key = (id(resources), "titles")
+    if key not in _PATTERNS:
+        _PATTERNS[key] = re.compile("|".join(map(re.escape, resources.titles_by_length)))
+    return _PATTERNS[key]
+
+
+def _speech_pattern(resources: Resources) -> re.Pattern:
+    key = (id(resources), "speech")
+    if key not in _PATTERNS:
+        _PATTERNS[key] = re.compile("|".join(map(re.escape, resources.speech_verbs)))
+    return _PATTERNS[key]
+
+
 def find_people(text: str, tokens: list[Token], resources: Resources) -> list[Mention]:
     """Return person mentions in one paragraph of normalised text."""
     tokens_at = {token.start: token for token in tokens}
     found: dict[tuple[int, int], Mention] = {}
-    title_spans: list[tuple[int, int]] = []
-    for title in resources.titles_by_length:
-        start = text.find(title)
-        while start >= 0:
-            end = start + len(title)
-            kind = resources.titles[title]
-            if any(low <= start and end <= high for low, high in title_spans):
-                # 经理 inside 总经理, already handled as the longer title.
-                start = text.find(title, end)
-                continue
-            title_spans.append((start, end))
-            _title_then_name(text, start, end, title, kind, tokens_at, resources, found)
-            if kind in _POSTFIX_KINDS and title not in _POSTFIX_EXCLUDED:
-                _name_then_title(text, start, title, kind, resources, found)
-            start = text.find(title, end)
-    for verb in resources.speech_verbs:
-        start = text.find(verb)
-        while start >= 0:
-            hit = _name_before(text, start, resources)
-            if hit and not any(s <= hit[0] < e for s, e in found):
-                name_start, name = hit
-                found[(name_start, start)] = Mention(PERSON, name_start, start, name, name, rule="speech")
-            start = text.find(verb, start + len(verb))
+    # The alternation lists longer titles first, so 总经理 wins over 经理.
+    for match in _title_pattern(resources).finditer(text):
+        title = match.group()
+        start, end = match.span()
+        kind = resources.titles[title]
+        _title_then_name(text, start, end, title, kind, tokens_at, resources, found)
+        if kind in _POSTFIX_KINDS and title not in _POSTFIX_EXCLUDED:
+            _name_then_title(text, start, title, kind, resources, found)
+    for match in _speech_pattern(resources).finditer(text):
+        start = match.start()
+        hit = _name_before(text, start, resources)
+        if hit and not any(s <= hit[0] < e for s, e in found):
+            name_start, name = hit
+            found[(name_start, start)] = Mention(PERSON, name_start, start, name, name, rule="speech")
     for match in _SPEECH_TO.finditer(text):
         hit = _name_before(text, match.start(), resources)
         if hit and not any(s <= hit[0] < e for s, e in found):

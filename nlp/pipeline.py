@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import spacy
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -47,10 +48,15 @@ def _add(doc: Doc, mentions) -> None:
 def tokens_component(doc: Doc) -> Doc:
     """Attach jieba tokens with their dictionary part-of-speech tags."""
     tags = load_resources().word_tags
-    doc._.tokens = [
-        Token(token.text, token.idx, token.idx + len(token.text), tags.get(token.text))
-        for token in doc
-    ]
+    text = doc.text
+    # Reading offsets as arrays avoids creating a Python Token per word.
+    starts = doc.to_array(IDX).tolist()
+    lengths = doc.to_array(LENGTH).tolist()
+    tokens = []
+    for start, length in zip(starts, lengths):
+        word = text[start : start + length]
+        tokens.append(Token(word, start, start + length, tags.get(word)))
+    doc._.tokens = tokens
     doc._.mentions = []
     return doc
 
