@@ -75,6 +75,18 @@ def build_parser() -> argparse.ArgumentParser:
     rank = commands.add_parser("rank", help="recompute the demonstration-firm candidates")
     rank.set_defaults(handler=run_rank)
 
+    changes = commands.add_parser(
+        "changes",
+        help="list new firms, new evidence and score changes between two builds",
+    )
+    changes.add_argument(
+        "--since",
+        help="ranking snapshot (file name or time stamp prefix) to compare with; "
+        "default: the one before the latest",
+    )
+    changes.add_argument("--format", choices=("table", "json"), default="table")
+    changes.set_defaults(handler=run_changes)
+
     candidates = commands.add_parser("candidates", help="list demonstration-firm candidates")
     _add_candidate_options(candidates)
     candidates.set_defaults(handler=run_candidates)
@@ -189,11 +201,32 @@ def run_load(args, settings: Settings) -> int:
 
 
 def run_rank(args, settings: Settings) -> int:
+    from bluecarbon import pipeline
     from graph import open_graph
 
     with open_graph(settings) as graph:
-        ranked = graph.rank()
+        ranked = pipeline.rank(settings, graph)
     print(f"ranked {len(ranked)} candidates")
+    return 0
+
+
+def run_changes(args, settings: Settings) -> int:
+    from bluecarbon.changes import compare_latest, format_changes
+
+    base, latest, changes = compare_latest(settings.rankings_dir, args.since)
+    if args.format == "json":
+        print(json.dumps(
+            {
+                "from": base.name if base else None,
+                "to": latest.name,
+                "changes": [change.to_json() for change in changes],
+            },
+            ensure_ascii=False,
+            indent=2,
+        ))
+        return 0
+    print(f"changes from {base.name if base else '(nothing)'} to {latest.name}:")
+    sys.stdout.write(format_changes(changes))
     return 0
 
 

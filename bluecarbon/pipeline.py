@@ -114,8 +114,18 @@ def build(
     )
     with open_graph(settings) as graph:
         load_report = load_pending(settings, graph, progress=progress)
-        graph.rank()
+        rank(settings, graph)
     return crawl_report, load_report
+
+
+def rank(settings: Settings, graph) -> list[dict]:
+    """Recompute the candidates and save them as a ranking snapshot."""
+    from bluecarbon.changes import save_snapshot
+
+    graph.rank()
+    candidates = graph.candidates()
+    save_snapshot(settings.rankings_dir, candidates)
+    return candidates
 
 
 def _with_progress(items: list, enabled: bool, label: str):

@@ -7,7 +7,7 @@ the bad value. Secrets may come from a ``*_FILE`` path instead.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,6 +26,17 @@ class Settings:
     neo4j_user: str
     neo4j_password: str | None
     neo4j_database: str | None
+    # GraphQL API. Tokens map a name (recorded as a review's author) to
+    # its bearer secret.
+    api_tokens: dict[str, str] = field(default_factory=dict)
+    api_read_token_required: bool = False
+    api_introspection: bool = True
+    api_graphiql: bool = True
+    api_cors_origins: tuple[str, ...] = ()
+    # Token bucket per token or client address: refill rate in requests
+    # per second and bucket size; a rate of 0 turns the limit off.
+    api_rate_limit: float = 10.0
+    api_rate_burst: int = 30
 
     @property
     def embedded(self) -> bool:
@@ -39,6 +50,10 @@ class Settings:
     @property
     def graph_dir(self) -> Path:
         return self.data_dir / "graph"
+
+    @property
+    def rankings_dir(self) -> Path:
+        return self.data_dir / "rankings"
 
 
 def load_settings(
@@ -70,6 +85,13 @@ def load_settings(
         neo4j_user=env.get("NEO4J_USER") or "neo4j",
         neo4j_password=_read_password(env),
         neo4j_database=env.get("NEO4J_DATABASE") or None,
+        api_tokens=_read_tokens(env),
+        api_read_token_required=_read_bool(env, "BLUECARBON_API_READ_TOKEN_REQUIRED", False),
+        api_introspection=_read_bool(env, "BLUECARBON_API_INTROSPECTION", True),
+        api_graphiql=_read_bool(env, "BLUECARBON_API_GRAPHIQL", True),
+        api_cors_origins=_read_origins(env),
+        api_rate_limit=_read_number(env, "BLUECARBON_API_RATE_LIMIT", 10.0, float),
+        api_rate_burst=_read_number(env, "BLUECARBON_API_RATE_BURST", 30, int),
     )
 
 
@@ -98,3 +120,83 @@ def _read_password(env) -> str | None:
                 f"({error.strerror}); point it at a readable file"
             ) from error
     return env.get("NEO4J_PASSWORD") or None
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _read_bool(env, name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name} {raw!r} is not a boolean; use true or false")
+
+
+def _read_number(env, name: str, default, kind):
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = kind(raw.strip())
+    except ValueError as error:
+        raise ConfigError(
+            f"{name} {raw!r} is not a valid {kind.__name__}; use a number of 0 or more"
+        ) from error
+    if value < 0 or value != value:
+        raise ConfigError(f"{name} {raw!r} is negative; use a number of 0 or more")
+    return value
+
+
+def _read_origins(env) -> tuple[str, ...]:
+    raw = env.get("BLUECARBON_API_CORS_ORIGINS") or ""
+    origins = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for origin in origins:
+        parts = urlsplit(origin)
+        valid = origin == "*" or (parts.scheme in ("http", "https") and parts.hostname and not parts.path)
+        if not valid:
+            raise ConfigError(
+                f"BLUECARBON_API_CORS_ORIGINS contains {origin!r}, which is not an origin; "
+                "use scheme://host[:port] entries separated by commas, or *"
+            )
+    return origins
+
+
+def _read_tokens(env) -> dict[str, str]:
+    """Read ``name:secret`` pairs, separated by commas or new lines, from
+    BLUECARBON_API_TOKENS_FILE or else BLUECARBON_API_TOKENS."""
+    tokens_file = env.get("BLUECARBON_API_TOKENS_FILE")
+    if tokens_file:
+        source = "BLUECARBON_API_TOKENS_FILE"
+        try:
+            raw = Path(tokens_file).read_text(encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(
+                f"BLUECARBON_API_TOKENS_FILE {tokens_file!r} cannot be read "
+                f"({error.strerror}); point it at a readable file"
+            ) from error
+    else:
+        source = "BLUECARBON_API_TOKENS"
+        raw = env.get("BLUECARBON_API_TOKENS") or ""
+    tokens: dict[str, str] = {}
+    for number, entry in enumerate(raw.replace("\n", ",").split(","), start=1):
+        entry = entry.strip()
+        if not entry:
+            continue
+        name, sep, secret = entry.partition(":")
+        name, secret = name.strip(), secret.strip()
+        # Entries are reported by position, never by content, so that a
+        # secret never reaches an error message or a log.
+        if not sep or not name or not secret:
+            raise ConfigError(f"{source} entry {number} is not of the form name:secret")
+        if name in tokens:
+            raise ConfigError(f"{source} names {name!r} twice; give each token a distinct name")
+        if secret in tokens.values():
+            raise ConfigError(f"{source} entry {number} reuses another entry's secret; give each name its own")
+        tokens[name] = secret
+    return tokens
