@@ -6,6 +6,7 @@ import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 # Outcomes a fetched URL can have, in the order a report lists them.
@@ -83,6 +84,14 @@ class CrawlReport:
         """Number of URLs with any outcome."""
         return len(self.outcomes)
 
+    def duration_seconds(self) -> float | None:
+        """Return the run's wall time in seconds, or None while it runs."""
+        if not self.started_at or not self.finished_at:
+            return None
+        started = datetime.fromisoformat(self.started_at)
+        finished = datetime.fromisoformat(self.finished_at)
+        return (finished - started).total_seconds()
+
     def to_json(self) -> dict:
         """Return the report as a JSON-serialisable dict."""
         return asdict(self)
@@ -116,6 +125,9 @@ class CrawlReport:
             f"{self.gone} gone, {self.failed} failed, "
             f"{self.skipped_by_robots} skipped by robots.txt"
         ]
+        duration = self.duration_seconds()
+        if duration is not None:
+            lines[0] += f" in {duration:.1f} s"
         if self.finish_reason and self.finish_reason != "finished":
             lines.append(f"The crawl stopped early ({self.finish_reason}); run it again to resume.")
         if self.failures:

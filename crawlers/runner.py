@@ -67,7 +67,7 @@ def crawl(
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def _classify(sources: list[str]) -> tuple[list[str], list[Path]]:

@@ -174,6 +174,11 @@ _DOCUMENT_NUMBER = re.compile(
     r"([\u4e00-\u9fff]{1,12}?)\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*"
     r"(第?\s*\d{1,4})\s*号"
 )
+# Words that precede a document number in running text but are not part of
+# its issuer prefix, as in 根据威政办字〔2021〕17号.
+_NUMBER_LEADING_WORDS = re.compile(
+    r"^(?:现将|根据|按照|依据|参照|对照|结合|落实|贯彻|执行|印发|转发|关于|对|将|经|见|按|依|据|以)+"
+)
 _DATE_PATTERNS = (
     re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
     re.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})"),
@@ -456,6 +461,9 @@ def _extract_html(body: bytes, url: str, content_type: str | None) -> tuple[str,
     root, codec = parse_html(body, url=url, content_type=content_type)
     meta = _html_metadata(root)
     meta["encoding"] = codec
+    # Read before boilerplate removal: an article's <h1> often sits in a
+    # <header> element inside the <article>.
+    article_heading = _article_heading(root)
 
     for element in list(root.iter(*_DROP_TAGS)):
         _drop(element)
@@ -464,7 +472,7 @@ def _extract_html(body: bytes, url: str, content_type: str | None) -> tuple[str,
             _drop(element)
 
     container = _find_content(root)
-    heading = _first_heading(root)
+    heading = article_heading or _first_heading(root)
     if meta.get("title") is None and heading:
         meta["title"] = heading
     text = element_text(container)
@@ -523,6 +531,16 @@ def _find_content(root):
     if total and kept < total * 0.2:
         return body
     return best
+
+
+def _article_heading(root) -> str | None:
+    """Return the first <h1> inside an <article> or <main> element."""
+    for element in root.iter("h1"):
+        if any(parent.tag in ("article", "main") for parent in element.iterancestors()):
+            text = _clean_inline(element.text_content())
+            if text:
+                return text
+    return None
 
 
 def _first_heading(root) -> str | None:
@@ -740,6 +758,7 @@ def find_document_number(text: str) -> str | None:
     if match is None:
         return None
     prefix, year, number = match.groups()
+    prefix = _NUMBER_LEADING_WORDS.sub("", prefix) or prefix
     number = re.sub(r"\s+", "", number)
     return f"{prefix}〔{year}〕{number}号"
 

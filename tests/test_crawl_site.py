@@ -10,6 +10,7 @@ timeout must fail with clear reasons.
 from __future__ import annotations
 
 import io
+import re
 import threading
 import time
 from collections import Counter
@@ -373,9 +374,10 @@ def test_report_saved_under_data_dir(crawled):
 
 def test_report_text(crawled):
     text = str(crawled["second"]).splitlines()
-    assert text[0] == (
-        "Crawled 1 source(s): 0 new, 1 changed, 11 unchanged, 1 gone, "
-        "4 failed, 1 skipped by robots.txt"
+    assert re.fullmatch(
+        r"Crawled 1 source\(s\): 0 new, 1 changed, 11 unchanged, 1 gone, "
+        r"4 failed, 1 skipped by robots\.txt in \d+\.\d s",
+        text[0],
     )
     assert text[1] == "Failures:"
     assert len(text) == 2 + len(FAILED_PATHS)

@@ -156,6 +156,19 @@ def test_html_heading_outside_body_is_first_line():
     assert meta["title"] == "海澜生物签约"
 
 
+def test_html_heading_inside_article_header():
+    html = (
+        "<html><body><header><h1 class='logo'>威海市人民政府</h1></header>"
+        "<article><header><h1>关于海洋牧场建设的通知</h1></header>"
+        "<p>支持威海海澜生物科技有限公司建设海洋牧场，推广多营养层次综合养殖技术。</p></article>"
+        "</body></html>"
+    )
+    text, meta = extract_text(html.encode("utf-8"), url=URL, content_type="text/html")
+    assert text.splitlines()[0] == "关于海洋牧场建设的通知"
+    assert "威海市人民政府" not in text
+    assert meta["title"] == "关于海洋牧场建设的通知"
+
+
 def test_html_metadata_from_meta_tags_and_text():
     html = """<html><head>
     <meta name="ArticleTitle" content="关于修改行动方案的通知">
@@ -189,6 +202,8 @@ def test_html_metadata_from_labels_and_signature_date():
         ("威政办字[2021]17号", "威政办字〔2021〕17号"),
         ("鲁政字（2023）12号", "鲁政字〔2023〕12号"),
         ("威海政办发【2024】 5号", "威海政办发〔2024〕5号"),
+        ("根据威政办字〔2021〕17号文件精神", "威政办字〔2021〕17号"),
+        ("现将威海政办字〔2024〕5号印发", "威海政办字〔2024〕5号"),
         ("没有文号的文本", None),
     ],
 )

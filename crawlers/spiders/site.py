@@ -99,7 +99,7 @@ class SiteSpider(scrapy.Spider):
         store = DocumentStore(settings.documents_dir)
         report = CrawlReport(
             sources=list(spider.start_urls),
-            started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            started_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
         )
         spider.ledger = Ledger(
             store, report, progress=crawler.settings.getbool("BLUECARBON_PROGRESS")
@@ -236,7 +236,7 @@ class SiteSpider(scrapy.Spider):
         assert self.ledger is not None
         report = self.ledger.report
         report.finish_reason = reason
-        report.finished_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        report.finished_at = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
         if self.report_path is not None:
             report.save(self.report_path)
         logger.info("crawl closed (%s): %s", reason, str(report).splitlines()[0])
