@@ -76,7 +76,7 @@ def _classify(sources: list[str]) -> tuple[list[str], list[Path]]:
     for source in sources:
         scheme = urlsplit(source).scheme.lower()
         if scheme in ("http", "https"):
-            http_sources.append(source)
+            http_sources.append(normalise_start_url(source))
             continue
         if scheme == "file":
             path = Path(unquote(urlsplit(source).path))
@@ -94,6 +94,15 @@ def _classify(sources: list[str]) -> tuple[list[str], list[Path]]:
             )
         local_paths.append(path.resolve())
     return http_sources, local_paths
+
+
+def normalise_start_url(url: str) -> str:
+    """Return ``url`` with ``/`` as its path when it has none, the way the
+    site's own links to its home page spell it."""
+    parts = urlsplit(url.strip())
+    if parts.path:
+        return parts.geturl()
+    return parts._replace(path="/").geturl()
 
 
 # -- local files -------------------------------------------------------------

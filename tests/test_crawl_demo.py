@@ -89,6 +89,15 @@ def test_demo_crawl_counts(demo_crawl):
     assert [item["url"] for item in store.documents()] == [f"{base_url}{path}" for path in DEMO_PATHS]
 
 
+def test_start_url_without_path(tmp_path):
+    store = DocumentStore(tmp_path / "documents")
+    with serve_demo() as base_url:
+        report = crawl([base_url], store, settings=FAST)
+    assert report.new == len(DEMO_PATHS)
+    assert report.sources == [base_url]
+    assert store.documents()[0]["url"] == f"{base_url}/"
+
+
 def test_demo_documents_metadata(demo_crawl):
     base_url, store, _ = demo_crawl
     plan = store.latest_version(f"{base_url}/notices/2024-5-plan.html")

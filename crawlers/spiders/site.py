@@ -41,6 +41,7 @@ from bluecarbon.settings import load_settings
 from crawlers.ledger import Ledger
 from crawlers.middlewares import ALREADY_CHECKED, RECHECK_META
 from crawlers.report import CrawlReport
+from crawlers.runner import normalise_start_url
 from crawlers.sources import load_sources
 from crawlers.store import DocumentStore
 from crawlers.text import KIND_HTML, UNSUPPORTED_EXTENSIONS, extract_links
@@ -83,7 +84,8 @@ class SiteSpider(scrapy.Spider):
                 "the site spider needs start URLs: pass -a urls=URL[,URL...] "
                 "or list http(s) sources in seeds/sources.yaml"
             )
-        self.start_urls = list(urls)
+        self.start_urls = [normalise_start_url(url) for url in urls]
+        urls = self.start_urls
         self.hostnames = {(urlsplit(url).hostname or "").lower() for url in urls}
         self.allowed_domains = sorted(self.hostnames)
         self.netlocs = {urlsplit(url).netloc.lower() for url in urls}
