@@ -29,6 +29,9 @@ _SINGLE_STOP_TAGS = ("f", "t", "v")
 # has a function word glued to the front of a name.
 _GLUED_FUNCTION = set("由以来在对向为被把将从与和及经据交于给让跟同是的了这那该")
 _CONJUNCTIONS = {"与", "和", "暨"}
+_PARTY_COMMITTEES = {"市委", "省委", "县委", "区委", "党委"}
+# Facility names that end the left part of "A和B": 产业园和…研究院.
+_FACILITY_ENDS = ("产业园", "园区", "科技园", "开发区", "新区", "湾区", "基地", "平台", "港", "城")
 # Sub-units whose parent is named in front of them (中国海洋大学经济学院).
 _SUB_UNIT = re.compile(r"(学院|分院|研究所|所|系|分校|分公司|分行|支行|中心)$")
 _PARENT_SUFFIX = re.compile(r"(大学|研究院|科学院|集团|公司|银行|研究所)$")
@@ -36,6 +39,7 @@ _GOVERNMENT = re.compile(r"(政府|人民银行|委员会|党委|市委|省委|�
 _LEGAL_SUFFIX = re.compile(
     r"(集团股份有限公司|集团有限公司|股份有限公司|有限责任公司|有限公司|公司)$"
 )
+_COUNTED = re.compile(r"\d+\s*(个|家|处|所|座)")
 _MEDIA_TAILS = ("报", "网", "杂志", "保险报", "日报", "晚报", "出版社", "学报", "电视台")
 _COORDINATED_STATION = re.compile(
     f"((?:[{CJK}]{{2,3}}、)+)([{CJK}]{{2,3}})(院士|教授|专家)(工作站|实验室|工作室)"
@@ -74,11 +78,13 @@ def find_organisations(text: str, tokens: list[Token], resources: Resources) -> 
         if name_start >= start:
             continue
         name = text[name_start:end]
+        if text.startswith(_MEDIA_TAILS, end) or _COUNTED.match(text, end):
+            continue  # 中国银行保险报; 示范基地9个 counts a category
         if not _acceptable(name, suffix, text[name_start:start], resources, tokens, starts):
             continue
         kind = _classify(name, suffix, suffix_kind[suffix])
         mention = Mention(kind, name_start, end, name, name, rule="suffix")
-        if _is_short_form(text, name_start, name):
+        if _is_short_form(text, name_start, name, resources):
             mention.short_form = "province" if name.startswith("省") else "city"
         elif name.startswith(("市", "省")) and not name.startswith(("市场", "省级", "市级")):
             continue  # a fragment such as 市人民政府 cut from 各区市人民政府
@@ -186,13 +192,17 @@ def _walk_left(text: str, tokens: list[Token], covering: list[int], start: int, 
             break
         if word.isdigit() or word in ("年", "年度", "月", "日"):
             break
+        if word in _PARTY_COMMITTEES and collected:
+            break  # 市委市政府 is two bodies
+        if collected and text[position] in "市省" and tag != "ns" and word not in resources.places:
+            break  # only a place name can precede a bare 市…/省…
         tag = resources.word_tags.get(word)
         if word in _CONJUNCTIONS:
             # 工业和信息化局 keeps its 和; 实验室和…中心 is two names.
             if _ends_with_entity(text, word_start, resources) or not collected:
                 break
-        elif word in resources.triggers and collected:
-            break
+        elif word in resources.triggers and (collected or not (tag or "").startswith("v")):
+            break  # a verb right before the suffix may belong to it: 建设局
         elif tag is None and len(word) >= 2 and word[0] in _GLUED_FUNCTION and collected:
             position = word_start + 1
             break
@@ -209,6 +219,8 @@ def _walk_left(text: str, tokens: list[Token], covering: list[int], start: int, 
 
 def _ends_with_entity(text: str, position: int, resources: Resources) -> bool:
     head = text[max(0, position - 8) : position]
+    if head.endswith(_FACILITY_ENDS):
+        return True
     for suffix, _ in resources.org_suffixes:
         if len(suffix) >= 2 and head.endswith(suffix):
             return True
@@ -248,18 +260,22 @@ def _core(name: str, suffix: str, resources: Resources) -> str:
     return core.lstrip("省市县区")
 
 
+_PLACE_BODIES = {"银行", "商业银行", "农商银行", "农村商业银行", "海关", "海事局", "电视台", "日报"}
 _GOVERNMENT_SUFFIXES = {"人民政府", "政府", "管委", "管委会", "委", "外办", "新闻办", "海关", "人民政府办公室", "政府办公室"}
 
 
 def _acceptable(name, suffix, before_suffix, resources, tokens, starts) -> bool:
-    if name in resources.not_org_words or len(name) < 3:
+    if name in resources.not_org_words or (len(name) < 3 and name not in ("市委", "省委")):
         return False
     if "领域" in name or re.search(r"\d", name) and suffix_kind_is_department(suffix, resources):
         return False
     core = _core(name, suffix, resources)
     if not core:
-        # 荣成市政府, 市外办: a place and a government suffix.
-        return suffix in _GOVERNMENT_SUFFIXES and name != suffix
+        # 荣成市政府, 市外办, 威海银行: a place and a suffix that names a
+        # body of that place.
+        return suffix in _GOVERNMENT_SUFFIXES or suffix in _PLACE_BODIES and name != suffix
+    if suffix in ("政府", "人民政府") and name[-len(suffix) - 1] not in "市省县区镇乡州旗盟":
+        return False  # 围绕政府: not a named government
     if core in resources.generic_cores and not suffix_kind_is_department(suffix, resources):
         return False
     if len(core) == 1 and not name.startswith(("市", "省")) and suffix not in ("局", "委", "厅", "办"):
@@ -306,12 +322,14 @@ def _classify(name: str, suffix: str, kind: str) -> str:
     return kind
 
 
-def _is_short_form(text: str, start: int, name: str) -> bool:
+def _is_short_form(text: str, start: int, name: str, resources: Resources) -> bool:
     """A bare 市X局 or 省X厅: the city or province is implied."""
     if not name.startswith(("市", "省")) or name.startswith(("市场", "省级", "市级")):
         return False
-    before = text[start - 1] if start > 0 else ""
-    return not (before and re.match(f"[{CJK}]", before) and before not in "、和与及暨的在由对向经")
+    head = text[max(0, start - 4) : start]
+    if head.endswith(("区", "县", "各", "地")):
+        return False  # 各区市政府, 地市: not one city's body
+    return not any(head.endswith(place) for place in resources.places)
 
 
 _SECTION = re.compile(f"(研究院|科学院|大学)([{CJK}]{{2,4}}所)(?!长|里|内)")

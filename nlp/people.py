@@ -60,6 +60,8 @@ def plausible_name(name: str, resources: Resources) -> bool:
         return False
     if any(char in _NOT_IN_NAME for char in name[surname:]):
         return False
+    if any(name[index:index + 2] in resources.titles for index in range(len(name) - 1)):
+        return False  # 林教授: a surname and a title
     tag = resources.word_tags.get(name)
     if tag and not tag.startswith("nr"):
         return False
