@@ -95,6 +95,7 @@ def extract(text: str) -> Extraction:
     mentions.extend(_definition_mentions(norm.text, mentions, resources))
     entities = _merge(mentions, norm, resources)
     entities = _merge_legal_variants(entities)
+    _government_aliases(entities)
     _add_alias_mentions(entities, norm, resources)
     _abbreviation_aliases(entities, norm, resources)
     _mark_removed(entities, amendments, norm.text)
@@ -431,6 +432,22 @@ def _merge_legal_variants(groups: list[Group]) -> list[Group]:
     return result
 
 
+def _government_aliases(groups: list[Group]) -> None:
+    """威海市政府 is also written 威海市人民政府, and the other way round."""
+    for group in groups:
+        entity = group.entity
+        if entity.type != DEPARTMENT:
+            continue
+        if "人民政府" in entity.name:
+            variant = entity.name.replace("人民政府", "政府")
+        elif re.search("[市省县区]政府", entity.name):
+            variant = re.sub("([市省县区])政府", r"\1人民政府", entity.name)
+        else:
+            continue
+        if variant not in entity.aliases:
+            entity.aliases.append(variant)
+
+
 def _merge_cross_type(groups: list[Group]) -> list[Group]:
     """One name, one type: keep the type with most mentions."""
     by_name: dict[str, list[Group]] = defaultdict(list)
@@ -495,6 +512,10 @@ def _add_alias_mentions(groups: list[Group], norm: NormText, resources: Resource
         entity = group.entity
         forms = [entity.name, *entity.aliases]
         if entity.type == FIRM:
+            for alias in _prefix_free_names(entity.name, resources):
+                if alias not in forms:
+                    entity.aliases.append(alias)
+                    forms.append(alias)
             for core in _core_names(entity.name, resources):
                 if core not in forms and _usable_short_name(core, resources):
                     if any(free(pos, pos + len(core)) and _bounded(text, pos, pos + len(core), resources) for pos in _occurrences(text, core)):
@@ -528,6 +549,20 @@ def _bounded(text: str, start: int, end: int, resources: Resources) -> bool:
     return True
 
 
+def _prefix_free_names(name: str, resources: Resources) -> list[str]:
+    """Names a firm also goes by without a province or country in front:
+    山东省荣成市农商银行 is 荣成市农商银行, 日本东丽公司 is 东丽公司."""
+    for province in resources.provinces:
+        for form in (province + "省", province):
+            rest = name[len(form) :]
+            if name.startswith(form) and any(rest.startswith(place) for place in resources.places):
+                return [rest]
+    for place, region in resources.places.items():
+        if region == "国外" and name.startswith(place) and len(name) > len(place) + 2:
+            return [name[len(place) :]]
+    return []
+
+
 def _core_names(name: str, resources: Resources) -> list[str]:
     """Short names of a firm: without region, without legal suffix."""
     cores = []
@@ -556,7 +591,7 @@ def _usable_short_name(core: str, resources: Resources) -> bool:
     if len(core) < 2 or core in resources.generic_cores or core in resources.places:
         return False
     tag = resources.word_tags.get(core)
-    return not (tag and tag[0] in "nvadm" and tag not in ("nz", "nt", "nrt"))
+    return not (tag and tag[0] in "nvadm" and tag not in ("nz", "nt", "nrt", "ns", "nr"))
 
 
 def _abbreviation_aliases(groups: list[Group], norm: NormText, resources: Resources) -> None:

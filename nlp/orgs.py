@@ -194,7 +194,7 @@ def _walk_left(text: str, tokens: list[Token], covering: list[int], start: int, 
             break
         if word in _PARTY_COMMITTEES and collected:
             break  # 市委市政府 is two bodies
-        if collected and text[position] in "市省" and tag != "ns" and word not in resources.places:
+        if collected and _bare_region_start(text, tokens, covering, position) and tag != "ns" and word not in resources.places:
             break  # only a place name can precede a bare 市…/省…
         tag = resources.word_tags.get(word)
         if word in _CONJUNCTIONS:
@@ -215,6 +215,11 @@ def _walk_left(text: str, tokens: list[Token], covering: list[int], start: int, 
         if tag == "nt" and word in resources.gazetteer:
             break  # a known organisation heads the name: 中科院海洋大科学中心
     return position
+
+
+def _bare_region_start(text, tokens, covering, position) -> bool:
+    token = tokens[covering[position]]
+    return token.start == position and token.text in ("市", "省", "市委", "省委", "市政府", "省政府")
 
 
 def _ends_with_entity(text: str, position: int, resources: Resources) -> bool:

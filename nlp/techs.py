@@ -37,7 +37,10 @@ _TECH_VERBS = {
     "脱硫", "压载", "测深", "采矿", "智能", "修复", "育苗", "加工", "回收", "排放",
 }
 _FRAME_HEAD = re.compile(r"(?:等|及其他)[^。；;！？!?，,（）]{0,12}?(装备|设备|装置|仪器|器材|材料)")
-_CODE = re.compile(r"(?<![A-Za-z0-9\-])([A-Z]{1,3}\d{2,5}[A-Z]?)(?![A-Za-z0-9])")
+_CODE = re.compile(
+    r"(?<![A-Za-z0-9\-])([A-Z]{1,3}\d{2,5}[A-Z]?)(?![A-Za-z0-9])"
+    f"(级[{CJK}]{{0,4}}?(?:碳纤维|纤维|钢|合金|材料))?"
+)
 # Endings of category names rather than of one product: 海洋生态新材料.
 _VAGUE_ENDINGS = ("新材料", "生态系统", "工程材料", "信息系统", "管理系统", "体系")
 _GENERIC_TAIL = re.compile(r"(技术|模式|工艺|方法)$")
@@ -86,6 +89,8 @@ def _suffix_names(text, tokens, covering, resources) -> list[Mention]:
         end = match.end()
         if end not in ends and not (end < len(text) and not _NAME_CHAR.match(text[end])):
             continue
+        if text.startswith(("报", "网", "杂志"), end):
+            continue  # 中国银行保险报 is a newspaper
         start = _walk_left(text, tokens, covering, match.start(), resources)
         name = text[start:end]
         core = name[: len(name) - len(match.group())]
@@ -126,6 +131,8 @@ def _walk_left(text, tokens, covering, start, resources) -> int:
             break
         if tag.startswith("v") and word not in _TECH_VERBS:
             break
+        if start - token.start > MAX_TECH:
+            break
         position = token.start
     return position
 
@@ -165,8 +172,9 @@ def _enumerations(text, tokens, covering, resources) -> list[Mention]:
 
 
 def _codes(text: str) -> list[Mention]:
+    """Grade codes, with the material they grade: T300级碳纤维."""
     return [
-        Mention(TECHNOLOGY, match.start(1), match.end(1), match.group(1), match.group(1), rule="code")
+        Mention(TECHNOLOGY, match.start(), match.end(), match.group(), match.group(), rule="code")
         for match in _CODE.finditer(text)
     ]
 
