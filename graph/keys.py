@@ -8,7 +8,8 @@ import unicodedata
 
 from bluecarbon.model import INDUSTRIES, PERSON
 
-_SPACE = re.compile(r"\s+")
+# White space, and the separator of fact strings.
+_DROPPED = re.compile(r"[\s|]+")
 
 _INDUSTRY_BY_NAME = {}
 for _industry in INDUSTRIES:
@@ -18,8 +19,8 @@ for _industry in INDUSTRIES:
 
 def normalise(name: str) -> str:
     """Return ``name`` in NFKC form (full-width brackets and digits become
-    ASCII), lower-cased, with all white space removed."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", name)).lower()
+    ASCII), lower-cased, with white space and ``|`` removed."""
+    return _DROPPED.sub("", unicodedata.normalize("NFKC", name)).lower()
 
 
 def entity_key(
@@ -84,3 +85,9 @@ def evidence_key(version_key: str, fact: str, start: int, end: int) -> str:
 
 def relation_fact(type_: str, head_key: str, tail_key: str) -> str:
     return f"{type_}|{head_key}|{tail_key}"
+
+
+def parse_fact(fact: str) -> tuple[str, str, str]:
+    """Split a relationship fact into (type, head key, tail key)."""
+    type_, head_key, tail_key = fact.split("|", 2)
+    return type_, head_key, tail_key

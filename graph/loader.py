@@ -15,7 +15,7 @@ import logging
 from bluecarbon.model import Extraction, SourceVersion
 from graph import keys
 from graph.plan import LoadPlan, build_plan
-from graph.status import recompute
+from graph.status import fact_endpoints, recompute
 
 log = logging.getLogger(__name__)
 
@@ -202,11 +202,10 @@ def _prune_stale_facts(store, version_key: str, digest: str, action: str) -> dic
         facts = tx.run(
             "MATCH (v:DocumentVersion {key: $version}) "
             "MATCH (e:Evidence)-[:FROM_VERSION]->(v) WHERE e.extraction <> $digest "
-            "WITH e, e.fact AS fact, e.kind AS kind, e.rel_type AS rel_type, "
-            "e.head_label AS head_label, e.head AS head, "
-            "e.tail_label AS tail_label, e.tail AS tail "
+            "WITH e, e.fact AS fact, e.kind AS kind, "
+            "e.head_label AS head_label, e.tail_label AS tail_label "
             "DETACH DELETE e "
-            "RETURN DISTINCT fact, kind, rel_type, head_label, head, tail_label, tail",
+            "RETURN DISTINCT fact, kind, head_label, tail_label",
             version=version_key,
             digest=digest,
         ).data()
@@ -219,13 +218,7 @@ def _prune_stale_facts(store, version_key: str, digest: str, action: str) -> dic
         ).data()
         return {
             "facts": {
-                row["fact"]: (
-                    row["rel_type"],
-                    row["head_label"],
-                    row["head"],
-                    row["tail_label"],
-                    row["tail"],
-                )
+                row["fact"]: fact_endpoints(row)
                 for row in facts
                 if row["kind"] == "relation"
             },

@@ -56,7 +56,6 @@ def _lookup_indexes(dialect) -> tuple[tuple[str, dict], ...]:
             statements.append((dialect.index(name, label, prop), {}))
     for label, prop in (
         (EVIDENCE, "fact"),
-        (EVIDENCE, "subject"),
         (DOCUMENT, "document_number"),
         (DOCUMENT, "status"),
         (DOCUMENT_VERSION, "url"),

@@ -229,7 +229,7 @@ class _Planner:
         AFFILIATED_WITH for every entity row."""
         for row in list(self.entities.values()):
             for item in row.evidence or [None]:
-                self._add_evidence(row.key, MENTION, row.key, None, item, row.status, row.confidence)
+                self._add_evidence(row.key, MENTION, None, item, row.status, row.confidence)
             endpoint = (row.label, row.key)
             for name in sorted(row.industries):
                 industry = keys.find_industry(name)
@@ -253,17 +253,11 @@ class _Planner:
         (head_label, head_key), (tail_label, tail_key) = head, tail
         self.relationships[(type_, head_label, tail_label)][(head_key, tail_key)] = None
         fact = keys.relation_fact(type_, head_key, tail_key)
-        extra = {
-            "rel_type": type_,
-            "head": head_key,
-            "head_label": head_label,
-            "tail": tail_key,
-            "tail_label": tail_label,
-        }
+        labels = {"head_label": head_label, "tail_label": tail_label}
         for item in evidence or [None]:
-            self._add_evidence(fact, RELATION, head_key, extra, item, status, confidence)
+            self._add_evidence(fact, RELATION, labels, item, status, confidence)
 
-    def _add_evidence(self, fact, kind, subject, extra, item, status, confidence) -> None:
+    def _add_evidence(self, fact, kind, labels, item, status, confidence) -> None:
         start, end = (item.start, item.end) if item else (-1, -1)
         key = keys.evidence_key(self.version.key, fact, start, end)
         existing = self.evidence.get(key)
@@ -276,17 +270,14 @@ class _Planner:
         props = {
             "fact": fact,
             "kind": kind,
-            "subject": subject,
             "sentence": item.sentence if item else None,
             "start": start,
             "end": end,
             "extracted_status": status,
             "confidence": confidence,
             "extractor_version": self.extraction.extractor_version,
-            "version": self.version.key,
-            "document": self.document_key,
         }
-        props.update(extra or {})
+        props.update(labels or {})
         self.evidence[key] = {"key": key, "props": props}
 
     # -- result ----------------------------------------------------------

@@ -20,7 +20,8 @@ from pathlib import Path
 import yaml
 
 from bluecarbon.errors import ConfigError
-from bluecarbon.model import INSTITUTE, PERSON, TECHNOLOGY
+from bluecarbon.model import IN_INDUSTRY, INSTITUTE, LOCATED_IN, PERSON, TECHNOLOGY
+from graph.keys import place_key, relation_fact
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +156,7 @@ def _item(row: dict, policy: dict) -> Item:
 
 _EVIDENCE_RETURN = (
     "MATCH (e)-[:FROM_VERSION]->(v:DocumentVersion)<-[:HAS_VERSION]-(d:Document) "
-    "RETURN e.kind AS kind, e.fact AS fact, e.rel_type AS rel_type, "
+    "RETURN e.fact AS fact, "
     "e.sentence AS sentence, e.start AS start, v.key AS version, d.url AS url, "
     "d.title AS title, d.issuer AS issuer, d.document_number AS document_number"
 )
@@ -178,19 +179,29 @@ def read_firm_facts(store, config: dict) -> dict[str, FirmFacts]:
     if not firms:
         return firms
 
+    # The facts whose evidence the factors count: each firm's mentions,
+    # its industries and its region.
+    wanted: dict[str, tuple[str, str, str | None]] = {}
+    for facts in firms.values():
+        wanted[facts.key] = (facts.key, "mention", None)
+        for industry in facts.industries:
+            wanted[relation_fact(IN_INDUSTRY, facts.key, industry)] = (facts.key, IN_INDUSTRY, industry)
+        if facts.region:
+            wanted[relation_fact(LOCATED_IN, facts.key, place_key(facts.region))] = (facts.key, LOCATED_IN, None)
     for row in store.read(
-        "UNWIND $firms AS fk MATCH (e:Evidence {subject: fk}) WHERE e.status = 'current' "
-        "WITH fk, e " + _EVIDENCE_RETURN + ", fk AS firm",
+        "UNWIND $facts AS f MATCH (e:Evidence {fact: f}) WHERE e.status = 'current' "
+        "WITH e " + _EVIDENCE_RETURN,
         "read evidence of firms",
-        firms=sorted(firms),
+        facts=sorted(wanted),
     ):
-        facts = firms[row["firm"]]
+        firm, kind, industry = wanted[row["fact"]]
+        facts = firms[firm]
         item = _item(row, policy)
-        if row["kind"] == "mention":
+        if kind == "mention":
             facts.mentions.append(item)
-        elif row["rel_type"] == "IN_INDUSTRY":
-            facts.industry_evidence[row["fact"].rsplit("|", 1)[1]].append(item)
-        elif row["rel_type"] == "LOCATED_IN":
+        elif kind == IN_INDUSTRY:
+            facts.industry_evidence[industry].append(item)
+        else:
             facts.region_evidence.append(item)
 
     _read_neighbours(store, firms, policy)

@@ -46,6 +46,7 @@ class VersionState:
     status: str = CURRENT
     superseded_on: str | None = None
     superseded_by: str | None = None
+    stored: tuple = ()
 
 
 @dataclass
@@ -65,6 +66,7 @@ class DocumentState:
     key: str
     versions: list[VersionState] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
+    stored: dict = field(default_factory=dict)
 
     @property
     def repealer(self) -> Source | None:
@@ -77,6 +79,13 @@ class DocumentState:
             (s for s in self.sources if s.type == "AMENDS"),
             key=lambda s: (s.date or "", s.key),
         )
+
+
+def fact_endpoints(row: dict) -> tuple[str, str, str, str, str]:
+    """Return (type, head label, head key, tail label, tail key) of the
+    relationship an Evidence row supports."""
+    type_, head, tail = keys.parse_fact(row["fact"])
+    return type_, row["head_label"], head, row["tail_label"], tail
 
 
 def _date(value: str | None) -> str | None:
@@ -103,17 +112,20 @@ def recompute(store, document_keys, completing, extra_entities=(), extra_facts=N
     facts = dict(extra_facts or {})
     for row in evidence:
         document, version = versions[row["version"]]
-        subjects = [row["head"], row["tail"]] if row["kind"] == "relation" else [row["subject"]]
-        evidence_status[row["key"]] = _fact_status(document, version, row["extracted_status"], row["fact"], subjects)
         if row["kind"] == "relation":
-            facts[row["fact"]] = (row["rel_type"], row["head_label"], row["head"], row["tail_label"], row["tail"])
+            endpoints = fact_endpoints(row)
+            facts[row["fact"]] = endpoints
+            subjects = [endpoints[2], endpoints[4]]
+        else:
+            subjects = [row["fact"]]
+        evidence_status[row["key"]] = _fact_status(document, version, row["extracted_status"], row["fact"], subjects)
 
     entity_keys = {(row["label"], row["key"]) for row in mentions} | set(extra_entities)
 
     writer = _Writer(store, f"update statuses after loading {completing}")
     _write_documents(writer, documents)
     _write_mentions(writer, mentions, mention_status)
-    _write_evidence(writer, evidence_status)
+    _write_evidence(writer, evidence, evidence_status)
     _write_entities(writer, store, entity_keys, mention_status, completing)
     _write_relationships(writer, store, facts, evidence_status, completing)
     writer.add(
@@ -133,13 +145,15 @@ def _read_documents(store, document_keys: list[str], completing: str) -> dict[st
         "OPTIONAL MATCH (d)-[:HAS_VERSION]->(v:DocumentVersion) "
         "RETURN dk AS document, v.key AS key, v.fetched_at AS fetched_at, "
         "v.published AS published, v.complete AS complete, v.title AS title, "
-        "v.issuer AS issuer, v.document_number AS document_number",
+        "v.issuer AS issuer, v.document_number AS document_number, "
+        "v.status AS status, v.superseded_on AS superseded_on, "
+        "v.superseded_by AS superseded_by, properties(d) AS stored",
         "read document versions",
         documents=document_keys,
     )
     documents: dict[str, DocumentState] = {}
     for row in rows:
-        document = documents.setdefault(row["document"], DocumentState(row["document"]))
+        document = documents.setdefault(row["document"], DocumentState(row["document"], stored=row["stored"]))
         if row["key"] is None:
             continue
         document.versions.append(
@@ -151,6 +165,7 @@ def _read_documents(store, document_keys: list[str], completing: str) -> dict[st
                 title=row["title"],
                 issuer=row["issuer"],
                 document_number=row["document_number"],
+                stored=(row["status"], row["superseded_on"], row["superseded_by"]),
             )
         )
     for document in documents.values():
@@ -220,7 +235,8 @@ def _read_mentions(store, version_keys: list[str]) -> list[dict]:
         "UNWIND $versions AS vk MATCH (v:DocumentVersion {key: vk}) "
         "MATCH (n)-[m:MENTIONED_IN]->(v) "
         "RETURN vk AS version, n.key AS key, labels(n)[0] AS label, "
-        "m.extracted_status AS extracted",
+        "m.extracted_status AS extracted, m.status AS status, "
+        "m.removed_on AS removed_on, m.removed_by AS removed_by",
         "read mentions",
         versions=version_keys,
     )
@@ -231,9 +247,9 @@ def _read_evidence(store, version_keys: list[str]) -> list[dict]:
         "UNWIND $versions AS vk MATCH (v:DocumentVersion {key: vk}) "
         "MATCH (e:Evidence)-[:FROM_VERSION]->(v) "
         "RETURN vk AS version, e.key AS key, e.kind AS kind, e.fact AS fact, "
-        "e.subject AS subject, e.extracted_status AS extracted_status, "
-        "e.rel_type AS rel_type, e.head AS head, e.head_label AS head_label, "
-        "e.tail AS tail, e.tail_label AS tail_label",
+        "e.extracted_status AS extracted_status, "
+        "e.head_label AS head_label, e.tail_label AS tail_label, e.status AS status, "
+        "e.removed_on AS removed_on, e.removed_by AS removed_by",
         "read evidence",
         versions=version_keys,
     )
@@ -293,6 +309,8 @@ def _write_documents(writer: _Writer, documents: dict[str, DocumentState]) -> No
     for document in documents.values():
         complete = sorted((v for v in document.versions if v.complete), key=lambda v: (v.fetched_at, v.key))
         for version in complete:
+            if version.stored == (version.status, version.superseded_on, version.superseded_by):
+                continue
             version_rows.append(
                 {
                     "key": version.key,
@@ -306,22 +324,19 @@ def _write_documents(writer: _Writer, documents: dict[str, DocumentState]) -> No
         latest = complete[-1]
         repealer = document.repealer
         number = latest.document_number
-        document_rows.append(
-            {
-                "key": document.key,
-                "props": {
-                    "title": latest.title,
-                    "issuer": latest.issuer,
-                    "document_number": number,
-                    "number_key": keys.normalise(number) if number else None,
-                    "published": latest.published,
-                    "latest_version": latest.key,
-                    "status": REPEALED if repealer else CURRENT,
-                    "repealed_on": repealer.date if repealer else None,
-                    "repealed_by": repealer.key if repealer else None,
-                },
-            }
-        )
+        props = {
+            "title": latest.title,
+            "issuer": latest.issuer,
+            "document_number": number,
+            "number_key": keys.normalise(number) if number else None,
+            "published": latest.published,
+            "latest_version": latest.key,
+            "status": REPEALED if repealer else CURRENT,
+            "repealed_on": repealer.date if repealer else None,
+            "repealed_by": repealer.key if repealer else None,
+        }
+        if _changed(document.stored, props):
+            document_rows.append({"key": document.key, "props": props})
     writer.add(
         "UNWIND $rows AS row MATCH (v:DocumentVersion {key: row.key}) "
         "SET v.status = row.status, v.superseded_on = row.superseded_on, "
@@ -339,11 +354,18 @@ def _status_props(status) -> dict:
     return {"status": value, "removed_on": removed_on, "removed_by": removed_by}
 
 
+def _changed(stored: dict, props: dict) -> bool:
+    """Tell whether writing ``props`` would change ``stored`` (a property
+    set to None is absent)."""
+    return any(stored.get(name) != value for name, value in props.items())
+
+
 def _write_mentions(writer: _Writer, mentions: list[dict], statuses: dict) -> None:
     by_label: dict[str, list[dict]] = defaultdict(list)
     for row in mentions:
-        status = statuses[(row["key"], row["version"])]
-        by_label[row["label"]].append({"key": row["key"], "version": row["version"], "props": _status_props(status)})
+        props = _status_props(statuses[(row["key"], row["version"])])
+        if _changed(row, props):
+            by_label[row["label"]].append({"key": row["key"], "version": row["version"], "props": props})
     for label, rows in sorted(by_label.items()):
         writer.add(
             f"UNWIND $rows AS row "
@@ -353,8 +375,12 @@ def _write_mentions(writer: _Writer, mentions: list[dict], statuses: dict) -> No
         )
 
 
-def _write_evidence(writer: _Writer, statuses: dict) -> None:
-    rows = [{"key": key, "props": _status_props(status)} for key, status in sorted(statuses.items())]
+def _write_evidence(writer: _Writer, evidence: list[dict], statuses: dict) -> None:
+    rows = []
+    for row in evidence:
+        props = _status_props(statuses[row["key"]])
+        if _changed(row, props):
+            rows.append({"key": row["key"], "props": props})
     writer.add("UNWIND $rows AS row MATCH (e:Evidence {key: row.key}) SET e += row.props", rows)
 
 
@@ -367,7 +393,7 @@ def _write_entities(writer: _Writer, store, entity_keys, mention_status: dict, c
             f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
             "OPTIONAL MATCH (n)-[m:MENTIONED_IN]->(v:DocumentVersion) "
             "RETURN k AS key, v.key AS version, v.fetched_at AS fetched_at, "
-            "v.complete AS complete, properties(m) AS mention",
+            "v.complete AS complete, properties(m) AS mention, properties(n) AS stored",
             "read mentions of entities",
             keys=label_keys,
         )
@@ -381,7 +407,8 @@ def _write_entities(writer: _Writer, store, entity_keys, mention_status: dict, c
                 if all(m["version"] is None for m in mentions):
                     deletes.append(key)
                 continue
-            updates.append({"key": key, "props": props})
+            if _changed(mentions[0]["stored"], props):
+                updates.append({"key": key, "props": props})
         writer.add(f"UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) SET n += row.props", updates)
         writer.add(f"UNWIND $rows AS row MATCH (n:{label} {{key: row}}) DETACH DELETE n", deletes)
 
@@ -473,6 +500,17 @@ def _write_relationships(writer: _Writer, store, facts: dict, evidence_status: d
         removed_on = None if current else max((s[1] or "" for s in statuses), default="") or None
         updates[group].append({**endpoints, "props": {"status": CURRENT if current else REMOVED, "removed_on": removed_on}})
     for (type_, head_label, tail_label), rows in sorted(updates.items()):
+        stored = {
+            (row["head"], row["tail"]): row["props"]
+            for row in store.read(
+                f"UNWIND $rows AS row MATCH (h:{head_label} {{key: row.head}})-[r:{type_}]->"
+                f"(t:{tail_label} {{key: row.tail}}) "
+                "RETURN row.head AS head, row.tail AS tail, properties(r) AS props",
+                "read relationship statuses",
+                rows=[{"head": row["head"], "tail": row["tail"]} for row in rows],
+            )
+        }
+        rows = [row for row in rows if _changed(stored.get((row["head"], row["tail"]), {}), row["props"])]
         writer.add(
             f"UNWIND $rows AS row MATCH (h:{head_label} {{key: row.head}})-[r:{type_}]->"
             f"(t:{tail_label} {{key: row.tail}}) SET r += row.props",
