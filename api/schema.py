@@ -1,157 +1,364 @@
-"""The GraphQL schema, in the graph's vocabulary.
+"""The GraphQL schema, in the graph's vocabulary: root queries and the
+review mutation.
 
-Resolvers read through the ``GraphStore`` in the request context; they
-never build Cypher themselves, so user text reaches the store only as
-query parameters.
+Resolvers read through ``graph.api_reads``; they never build Cypher
+themselves, so user text reaches the store only as query parameters.
+Every list is a Relay-style connection (``edges { cursor node }``,
+``pageInfo``, ``totalCount``) paged with ``first`` (at most 100) and
+``after``.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
+
 import graphene
 
-from bluecarbon.model import ENTITY_LABELS, INDUSTRY_NAMES
+from api import loading
+from api.types import (
+    INDUSTRY_BY_NAME,
+    Candidate,
+    CandidateConnection,
+    CandidateSort,
+    Count,
+    CountBy,
+    Document,
+    DocumentConnection,
+    DocumentVersionConnection,
+    Entity,
+    EntityConnection,
+    EntitySort,
+    ENTITY_TYPES,
+    EntityType,
+    Firm,
+    Industry,
+    Neighbourhood,
+    Review,
+    ReviewStatus,
+    Stats,
+    UserInputError,
+    enum_value,
+    graph,
+    industry_dict,
+    industry_name,
+    neighbourhoods_of,
+    paged,
+)
+from bluecarbon.model import CURRENT, ENTITY_LABELS, FIRM, INDUSTRIES, REMOVED
+from graph import api_reads
 
-MAX_PAGE_SIZE = 100
-
-
-class EvidenceItem(graphene.ObjectType):
-    """A sentence in one document version that supports a fact."""
-
-    document = graphene.String(description="URL of the document")
-    version = graphene.String(description="key of the document version")
-    sentence = graphene.String()
-
-
-class Factor(graphene.ObjectType):
-    """Points a candidate earns for one scoring factor, with the evidence."""
-
-    name = graphene.String()
-    points = graphene.Float()
-    evidence = graphene.List(graphene.NonNull(EvidenceItem))
-
-
-class Candidate(graphene.ObjectType):
-    """A firm's score as a demonstration-firm candidate in one industry."""
-
-    name = graphene.String()
-    industry = graphene.String()
-    region = graphene.String()
-    score = graphene.Float()
-    factors = graphene.List(graphene.NonNull(Factor))
-    flags = graphene.List(graphene.NonNull(graphene.String))
-
-
-class Entity(graphene.ObjectType):
-    """A firm, institute, person, department or technology."""
-
-    key = graphene.ID()
-    type = graphene.String(description="one of " + ", ".join(ENTITY_LABELS))
-    name = graphene.String()
-    aliases = graphene.List(graphene.NonNull(graphene.String))
-    status = graphene.String()
-    region = graphene.String()
-    role = graphene.String()
-    industries = graphene.List(graphene.NonNull(graphene.String))
-    evidence = graphene.List(graphene.NonNull(EvidenceItem))
-
-    def resolve_evidence(entity, info):
-        if "evidence" in entity and entity["evidence"] is not None:
-            return entity["evidence"]
-        return info.context["graph"].evidence_for(entity["key"])
+MAX_SEARCH_CHARS = 100
+MAX_FILTER_CHARS = 200
 
 
-class CountEntry(graphene.ObjectType):
-    """The number of items under one name."""
-
-    name = graphene.String()
-    count = graphene.Int()
-
-
-class Stats(graphene.ObjectType):
-    """Node counts per label and relationship counts per type."""
-
-    nodes = graphene.List(graphene.NonNull(CountEntry))
-    relationships = graphene.List(graphene.NonNull(CountEntry))
+def _text(name: str, value: str | None) -> str | None:
+    if value is not None and len(value) > MAX_FILTER_CHARS:
+        raise UserInputError(f"{name} is {len(value)} characters long; use at most {MAX_FILTER_CHARS}")
+    return value
 
 
-def _page_size(first: int | None) -> int:
-    if first is None:
-        return 20
-    if first < 0 or first > MAX_PAGE_SIZE:
-        raise ValueError(f"first={first} is out of range; use 0 to {MAX_PAGE_SIZE}")
-    return first
+def _status(value: str | None) -> str | None:
+    if value is not None and value not in (CURRENT, REMOVED):
+        raise UserInputError(f"status {value!r} is unknown; use {CURRENT} or {REMOVED}")
+    return value
 
 
-def _check_industry(industry: str | None) -> None:
-    if industry is not None and industry not in INDUSTRY_NAMES:
-        raise ValueError(
-            f"industry {industry!r} is unknown; use one of: " + ", ".join(INDUSTRY_NAMES)
+def _labels(type_) -> list[str]:
+    return [enum_value(type_)] if type_ is not None else list(ENTITY_LABELS)
+
+
+def _since(value: str) -> str:
+    """Check an ISO date or date-time and return it in the form stored
+    ``fetched_at`` values take, so that text comparison orders them."""
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text).isoformat()
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise UserInputError(
+            f"since {value!r} is not an ISO date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"
+        ) from error
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.isoformat(timespec="seconds")
+
+
+def _key_page(keys: list[str], first, after, read_rows):
+    """Page over a sorted list of keys, reading full rows for one page."""
+
+    def read(skip, limit):
+        page = keys[skip : skip + limit]
+        found = read_rows(page)
+        return [found[key] for key in page if key in found]
+
+    return paged(first, after, read, lambda: len(keys))
+
+
+class Changes(graphene.ObjectType):
+    """What changed at or after a date: versions fetched since, documents
+    with such a version or repealed since, and entities mentioned in such
+    a version or removed since."""
+
+    since = graphene.String(required=True)
+    versions = graphene.Field(DocumentVersionConnection, required=True, first=graphene.Int(), after=graphene.String())
+    documents = graphene.Field(DocumentConnection, required=True, first=graphene.Int(), after=graphene.String())
+    entities = graphene.Field(EntityConnection, required=True, first=graphene.Int(), after=graphene.String())
+
+    @staticmethod
+    def resolve_versions(changes, info, first=None, after=None):
+        store, since = graph(info), changes["since"]
+        return paged(
+            first,
+            after,
+            lambda skip, limit: api_reads.versions_since(store, since, skip=skip, limit=limit),
+            lambda: api_reads.versions_since_count(store, since),
         )
+
+    @staticmethod
+    def resolve_documents(changes, info, first=None, after=None):
+        store = graph(info)
+        keys = api_reads.changed_document_keys(store, changes["since"])
+        return _key_page(keys, first, after, lambda page: api_reads.documents_by_key(store, page))
+
+    @staticmethod
+    def resolve_entities(changes, info, first=None, after=None):
+        store = graph(info)
+        keys = api_reads.changed_entity_keys(store, changes["since"])
+        return _key_page(keys, first, after, lambda page: api_reads.entities_by_key(store, page))
 
 
 class Query(graphene.ObjectType):
-    candidates = graphene.List(
-        graphene.NonNull(Candidate),
-        industry=graphene.String(),
-        region=graphene.String(),
+    """Reads of the knowledge graph."""
+
+    candidates = graphene.Field(
+        CandidateConnection,
+        required=True,
+        industry=graphene.String(description="name, code or English name of one of the six industries"),
+        region=graphene.String(description="substring of the firm's region"),
         min_score=graphene.Float(),
+        max_score=graphene.Float(),
+        local=graphene.Boolean(description="true: region known and in the city; false: the others"),
+        review_status=graphene.Argument(ReviewStatus, description="only candidates with a stored review of this status"),
+        sort=graphene.Argument(CandidateSort, default_value=CandidateSort.RANK.value),
         first=graphene.Int(),
-        description="Demonstration-firm candidates, best first, with their factors and evidence.",
+        after=graphene.String(),
+        description="Demonstration-firm candidates with their factors and evidence.",
     )
-    entities = graphene.List(
-        graphene.NonNull(Entity),
-        type=graphene.String(),
+    entities = graphene.Field(
+        EntityConnection,
+        required=True,
+        type=graphene.Argument(EntityType),
         industry=graphene.String(),
-        name_contains=graphene.String(),
-        status=graphene.String(),
-        region=graphene.String(),
+        name_contains=graphene.String(description="substring of the name or an alias"),
+        status=graphene.String(description="current or removed"),
+        region=graphene.String(description="substring of the region"),
+        linked_to=graphene.ID(description="key of an entity that the results have a relationship with"),
+        sort=graphene.Argument(EntitySort, default_value=EntitySort.NAME_ASC.value),
         first=graphene.Int(),
-        description="Entities filtered by type, industry, name, status and region.",
+        after=graphene.String(),
+        description="Entities that match every filter given.",
     )
-    search = graphene.List(
-        graphene.NonNull(Entity),
+    firm = graphene.Field(Firm, key=graphene.ID(required=True))
+    entity = graphene.Field(Entity, key=graphene.ID(required=True))
+    search = graphene.Field(
+        EntityConnection,
+        required=True,
         query=graphene.String(required=True),
         first=graphene.Int(),
-        description="Entities whose name or an alias contains QUERY.",
+        after=graphene.String(),
+        description="Entities whose name or an alias contains QUERY (Chinese substrings included), current first, shorter names first.",
     )
-    industries = graphene.List(graphene.NonNull(graphene.String))
-    stats = graphene.Field(Stats)
+    counts = graphene.List(
+        graphene.NonNull(Count),
+        required=True,
+        by=graphene.Argument(CountBy, required=True),
+        type=graphene.Argument(EntityType),
+        status=graphene.String(),
+        description="Numbers of entities per industry, region or type, largest first.",
+    )
+    neighbourhood = graphene.Field(
+        Neighbourhood,
+        key=graphene.ID(required=True),
+        depth=graphene.Int(default_value=1, description="1 or 2"),
+    )
+    documents = graphene.Field(DocumentConnection, required=True, first=graphene.Int(), after=graphene.String())
+    document = graphene.Field(Document, url=graphene.String(required=True))
+    changes = graphene.Field(
+        Changes,
+        required=True,
+        since=graphene.String(required=True, description="ISO date (YYYY-MM-DD) or date-time; inclusive"),
+    )
+    industries = graphene.List(graphene.NonNull(Industry), required=True)
+    stats = graphene.Field(Stats, required=True)
 
-    def resolve_candidates(root, info, industry=None, region=None, min_score=None, first=None):
-        _check_industry(industry)
-        rows = info.context["graph"].candidates(
-            industry=industry, region=region, min_score=min_score
-        )
-        return rows[: _page_size(first)]
-
-    def resolve_entities(
-        root, info, type=None, industry=None, name_contains=None,
-        status=None, region=None, first=None,
+    @staticmethod
+    def resolve_candidates(
+        root, info, industry=None, region=None, min_score=None, max_score=None,
+        local=None, review_status=None, sort="RANK", first=None, after=None,
     ):
-        _check_industry(industry)
-        if type is not None and type not in ENTITY_LABELS:
-            raise ValueError(f"type {type!r} is unknown; use one of: " + ", ".join(ENTITY_LABELS))
-        return info.context["graph"].entities(
-            label=type,
-            industry=industry,
-            name_contains=name_contains,
-            status=status,
-            region=region,
-            limit=_page_size(first),
+        store = graph(info)
+        filters = {
+            "industry": industry_name(industry),
+            "region": _text("region", region),
+            "min_score": min_score,
+            "max_score": max_score,
+            "local": local,
+            "review_status": enum_value(review_status),
+        }
+        return paged(
+            first,
+            after,
+            lambda skip, limit: api_reads.candidate_page(store, sort=enum_value(sort), skip=skip, limit=limit, **filters),
+            lambda: api_reads.candidate_count(store, **filters),
         )
 
-    def resolve_search(root, info, query, first=None):
-        return info.context["graph"].search(query)[: _page_size(first)]
+    @staticmethod
+    def resolve_entities(
+        root, info, type=None, industry=None, name_contains=None, status=None,
+        region=None, linked_to=None, sort="NAME_ASC", first=None, after=None,
+    ):
+        store = graph(info)
+        labels = _labels(type)
+        filters = {
+            "industry": industry_name(industry),
+            "name_contains": _text("nameContains", name_contains),
+            "status": _status(status),
+            "region": _text("region", region),
+            "linked_to": _text("linkedTo", linked_to),
+        }
+        return paged(
+            first,
+            after,
+            lambda skip, limit: api_reads.entity_page(store, labels, sort=enum_value(sort), skip=skip, limit=limit, **filters),
+            lambda: api_reads.entity_count(store, labels, **filters),
+        )
 
+    @staticmethod
+    def resolve_firm(root, info, key):
+        row = api_reads.entities_by_key(graph(info), [key]).get(key)
+        return loading.batch([row])[0] if row is not None and row["type"] == FIRM else None
+
+    @staticmethod
+    def resolve_entity(root, info, key):
+        row = api_reads.entities_by_key(graph(info), [key]).get(key)
+        return loading.batch([row])[0] if row is not None else None
+
+    @staticmethod
+    def resolve_search(root, info, query, first=None, after=None):
+        if len(query) > MAX_SEARCH_CHARS:
+            raise UserInputError(f"query is {len(query)} characters long; use at most {MAX_SEARCH_CHARS}")
+        store = graph(info)
+        return paged(
+            first,
+            after,
+            lambda skip, limit: api_reads.search_page(store, query, skip=skip, limit=limit),
+            lambda: api_reads.search_count(store, query),
+        )
+
+    @staticmethod
+    def resolve_counts(root, info, by, type=None, status=None):
+        return api_reads.counts(graph(info), enum_value(by), _labels(type), _status(status))
+
+    @staticmethod
+    def resolve_neighbourhood(root, info, key, depth=1):
+        row = api_reads.entities_by_key(graph(info), [key]).get(key)
+        if row is None:
+            return None
+        return neighbourhoods_of(loading.batch([row]), info, depth).get(key)
+
+    @staticmethod
+    def resolve_documents(root, info, first=None, after=None):
+        store = graph(info)
+        return paged(
+            first,
+            after,
+            lambda skip, limit: api_reads.document_page(store, skip=skip, limit=limit),
+            lambda: api_reads.document_count(store),
+        )
+
+    @staticmethod
+    def resolve_document(root, info, url):
+        row = api_reads.documents_by_key(graph(info), [url]).get(url)
+        return loading.batch([row])[0] if row is not None else None
+
+    @staticmethod
+    def resolve_changes(root, info, since):
+        return {"since": _since(since)}
+
+    @staticmethod
     def resolve_industries(root, info):
-        return list(INDUSTRY_NAMES)
+        return [industry_dict(industry.name) for industry in INDUSTRIES]
 
+    @staticmethod
     def resolve_stats(root, info):
-        stats = info.context["graph"].stats()
+        stats = graph(info).stats()
         return {
             kind: [{"name": name, "count": count} for name, count in sorted(stats[kind].items())]
             for kind in ("nodes", "relationships")
         }
 
 
-schema = graphene.Schema(query=Query)
+class SetReviewPayload(graphene.ObjectType):
+    """The stored review and the candidate it is about."""
+
+    review = graphene.Field(Review, required=True)
+    candidate = graphene.Field(Candidate)
+
+
+class SetReview(graphene.Mutation):
+    """Store a reviewer's decision on the candidate of a firm in an
+    industry, replacing an earlier one. Needs a bearer token, whose name
+    is recorded as the author."""
+
+    class Arguments:
+        firm_key = graphene.ID(required=True)
+        industry = graphene.String(required=True, description="name, code or English name")
+        status = graphene.Argument(ReviewStatus, required=True)
+        note = graphene.String()
+
+    Output = SetReviewPayload
+
+    @staticmethod
+    def mutate(root, info, firm_key, industry, status, note=None):
+        author = info.context.get("user")
+        if author is None:
+            # The server rejects mutations without a token before
+            # execution; this guards direct calls of the schema.
+            raise PermissionError("setReview needs a bearer token")
+        if note is not None and len(note) > 2000:
+            raise UserInputError(f"note is {len(note)} characters long; use at most 2000")
+        name = industry_name(industry)
+        code = INDUSTRY_BY_NAME[name.lower()].code
+        store = graph(info)
+        review = api_reads.set_review(
+            store,
+            firm_key=firm_key,
+            industry_key=f"industry:{code}",
+            status=enum_value(status),
+            note=note,
+            author=author,
+            at=datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        )
+        if review is None:
+            raise UserInputError(f"firm {firm_key!r} has no candidate in {name}; check the key and the industry")
+        candidates = api_reads.candidates_for_firms(store, [firm_key]).get(firm_key, [])
+        candidate = next((c for c in candidates if c["industry_code"] == code), None)
+        return {"review": review, "candidate": loading.batch([candidate])[0] if candidate else None}
+
+
+class Mutation(graphene.ObjectType):
+    """Writes; each needs a bearer token."""
+
+    set_review = SetReview.Field(required=True)
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation, types=list(ENTITY_TYPES.values()))
+
+
+def export_sdl() -> str:
+    """Return the schema in the GraphQL schema language, as stored in
+    schema.graphql at the repository root."""
+    from graphql import print_schema
+
+    return print_schema(schema.graphql_schema) + "\n"

@@ -1,9 +1,13 @@
 """The ASGI application: GraphQL at ``/graphql``, GraphiQL for browsers.
 
-Queries are parsed, checked against size and depth limits, validated and
-executed in a worker thread, because the graph store's driver is
-synchronous. Errors reach clients with a short code; details go to the
-log once, with the request id.
+A request passes, in order: the rate limit (per token, or per client
+address without one), the bearer token check, the body checks (JSON
+content type, size, valid JSON), the query checks (length, bracket
+nesting, tokens, then depth, fields, aliases, page size and estimated
+cost with fragments expanded, see :mod:`api.limits`), GraphQL
+validation, and execution in a worker thread, because the graph store's
+driver is synchronous. Errors reach clients with a stable code in
+``extensions.code``; unexpected ones are logged once with the request id.
 """
 
 from __future__ import annotations
@@ -12,22 +16,32 @@ import json
 import logging
 import uuid
 
-from graphene.validation import depth_limit_validator
-from graphql import GraphQLError, parse, specified_rules, validate
+from graphql import (
+    ExecutionResult,
+    GraphQLError,
+    OperationType,
+    execute,
+    parse,
+    specified_rules,
+    validate,
+)
 from graphql.error import GraphQLSyntaxError
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from api.access import InvalidToken, RateLimiter, retry_after, token_name
+from api.limits import Limits, QueryRejected, check_nesting, check_operation, select_operation
 from api.schema import schema
-from bluecarbon.errors import BlueCarbonError
+from api.types import UserInputError
+from bluecarbon.errors import GraphUnavailable
 
 logger = logging.getLogger("bluecarbon.api")
-
-MAX_BODY_BYTES = 64 * 1024
-MAX_QUERY_DEPTH = 8
 
 GRAPHIQL_PAGE = """<!doctype html>
 <html lang="zh">
@@ -53,97 +67,204 @@ GRAPHIQL_PAGE = """<!doctype html>
 """
 
 
-def create_app(graph) -> Starlette:
-    """Build the application around an open ``GraphStore``."""
+class ClientError(Exception):
+    """A request rejected before execution, with its code and status."""
+
+    def __init__(self, code: str, message: str, status: int = 400, headers: dict | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+        self.headers = headers or {}
+
+
+def create_app(graph, settings=None, limits: Limits | None = None) -> Starlette:
+    """Build the application around an open ``GraphStore``. ``settings``
+    defaults to :func:`bluecarbon.settings.load_settings` of the
+    environment; ``limits`` to :class:`api.limits.Limits`."""
+    if settings is None:
+        from bluecarbon.settings import load_settings
+
+        settings = load_settings()
+    limits = limits or Limits()
+    limiter = RateLimiter(settings.api_rate_limit, settings.api_rate_burst)
 
     async def graphql_endpoint(request: Request) -> Response:
         request_id = uuid.uuid4().hex[:12]
-        if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+        if (
+            request.method == "GET"
+            and "text/html" in request.headers.get("accept", "")
+            and "query" not in request.query_params
+        ):
+            if not settings.api_graphiql:
+                return _error_response(
+                    ClientError("NOT_FOUND", "GraphiQL is turned off; POST queries to /graphql", 404), request_id
+                )
             return HTMLResponse(GRAPHIQL_PAGE)
-
         try:
-            payload = await _read_payload(request)
-        except _ClientError as error:
-            return _error_response(error.code, error.message, request_id, error.status)
+            user = _authenticate(request, settings, limiter)
+            payload = await _read_payload(request, limits)
+            prepared = _prepare(payload, request.method, user, settings, limits)
+        except ClientError as error:
+            return _error_response(error, request_id)
 
-        result = await run_in_threadpool(_execute, graph, payload, request_id)
+        result = await run_in_threadpool(_run, graph, prepared, user, request_id)
         return JSONResponse(result, headers={"X-Request-Id": request_id})
 
     from api.web import web_routes
 
     routes = [Route("/graphql", graphql_endpoint, methods=["GET", "POST"])]
     routes += web_routes(graph)
-    return Starlette(routes=routes)
+    middleware = []
+    if settings.api_cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.api_cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+                expose_headers=["X-Request-Id", "Retry-After"],
+                max_age=600,
+            )
+        )
+    return Starlette(routes=routes, middleware=middleware)
 
 
-class _ClientError(Exception):
-    def __init__(self, code: str, message: str, status: int = 400):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
+def _authenticate(request: Request, settings, limiter: RateLimiter) -> str | None:
+    """Return the token's name (None without a token), after taking one
+    request from the caller's rate-limit bucket."""
+    header = request.headers.get("authorization")
+    try:
+        user = token_name(header, settings.api_tokens)
+    except InvalidToken as error:
+        user, invalid = None, error
+    else:
+        invalid = None
+    client = f"token:{user}" if user else f"address:{request.client.host if request.client else 'unknown'}"
+    wait = limiter.acquire(client)
+    if wait > 0:
+        raise ClientError(
+            "RATE_LIMITED",
+            "too many requests; retry after the number of seconds in the Retry-After header",
+            429,
+            {"Retry-After": retry_after(wait)},
+        )
+    if invalid is not None:
+        raise ClientError("UNAUTHENTICATED", str(invalid), 401, {"WWW-Authenticate": "Bearer"})
+    return user
 
 
-async def _read_payload(request: Request) -> dict:
+async def _read_payload(request: Request, limits: Limits) -> dict:
     if request.method == "GET":
         params = request.query_params
         variables = params.get("variables")
         return {
             "query": params.get("query"),
-            "variables": _parse_json(variables) if variables else None,
+            "variables": _parse_json(variables, "variables") if variables else None,
             "operationName": params.get("operationName"),
         }
 
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise _ClientError(
-            "BODY_TOO_LARGE", f"request body exceeds {MAX_BODY_BYTES} bytes", 413
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if content_type != "application/json":
+        raise ClientError(
+            "UNSUPPORTED_MEDIA_TYPE",
+            f"content type {content_type or 'none'!r} is not supported; send application/json",
+            415,
         )
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise _ClientError(
-            "BODY_TOO_LARGE", f"request body exceeds {MAX_BODY_BYTES} bytes", 413
-        )
-    payload = _parse_json(body)
+    too_large = ClientError("BODY_TOO_LARGE", f"the request body exceeds {limits.max_body_bytes} bytes", 413)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limits.max_body_bytes:
+        raise too_large
+    body = bytearray()
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limits.max_body_bytes:
+                raise too_large
+    except ClientDisconnect as error:
+        raise ClientError("BAD_REQUEST", "the client closed the connection before the body ended") from error
+    payload = _parse_json(bytes(body), "request body")
     if not isinstance(payload, dict):
-        raise _ClientError("BAD_REQUEST", "the request body must be a JSON object")
+        raise ClientError("BAD_REQUEST", "the request body must be a JSON object")
     return payload
 
 
-def _parse_json(raw) -> object:
+def _parse_json(raw, what: str) -> object:
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
-        raise _ClientError("BAD_REQUEST", f"the request body is not valid JSON: {error}")
+        raise ClientError("BAD_REQUEST", f"the {what} is not valid JSON: {error}") from error
 
 
-def _execute(graph, payload: dict, request_id: str) -> dict:
+def _prepare(payload: dict, method: str, user: str | None, settings, limits: Limits) -> dict:
+    """Check the query of ``payload`` and return what execution needs;
+    raise ClientError for anything that must not run."""
     query = payload.get("query")
+    variables = payload.get("variables")
+    operation_name = payload.get("operationName")
     if not isinstance(query, str) or not query.strip():
-        return _errors("BAD_REQUEST", "the request has no query string", request_id)
+        raise ClientError("BAD_REQUEST", "the request has no query string; send {\"query\": \"...\"}")
+    if variables is not None and not isinstance(variables, dict):
+        raise ClientError("BAD_REQUEST", "variables must be a JSON object")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise ClientError("BAD_REQUEST", "operationName must be a string")
+    if len(query) > limits.max_query_chars:
+        raise ClientError("QUERY_TOO_LARGE", f"the query exceeds {limits.max_query_chars} characters", 413)
 
     try:
-        document = parse(query)
-    except GraphQLSyntaxError as error:
-        return _errors("GRAPHQL_PARSE_FAILED", error.message, request_id)
+        check_nesting(query, limits)
+        try:
+            document = parse(query, max_tokens=limits.max_tokens)
+        except GraphQLSyntaxError as error:
+            if "more than" in error.message and "tokens" in error.message:
+                raise ClientError(
+                    "QUERY_TOO_LARGE", f"the query has more than {limits.max_tokens} tokens", 413
+                ) from error
+            raise ClientError("GRAPHQL_PARSE_FAILED", error.message) from error
+        operation = select_operation(document, operation_name)
+        cost = check_operation(document, operation, variables or {}, limits)
+    except QueryRejected as error:
+        raise ClientError(error.code, error.message) from error
 
-    rules = [*specified_rules, depth_limit_validator(max_depth=MAX_QUERY_DEPTH)]
+    if operation.operation == OperationType.MUTATION:
+        if method != "POST":
+            raise ClientError("METHOD_NOT_ALLOWED", "mutations must be sent with POST", 405)
+        if user is None:
+            raise ClientError(
+                "UNAUTHENTICATED", "mutations need an Authorization: Bearer <token> header", 401,
+                {"WWW-Authenticate": "Bearer"},
+            )
+    elif operation.operation == OperationType.SUBSCRIPTION:
+        raise ClientError("BAD_REQUEST", "subscriptions are not supported")
+    if user is None and settings.api_read_token_required:
+        raise ClientError(
+            "UNAUTHENTICATED", "this server needs an Authorization: Bearer <token> header", 401,
+            {"WWW-Authenticate": "Bearer"},
+        )
+
+    rules = list(specified_rules)
+    if not settings.api_introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
     problems = validate(schema.graphql_schema, document, rules=rules)
     if problems:
-        return {
-            "errors": [
-                {"message": problem.message, "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}
-                for problem in problems
-            ],
-            "extensions": {"requestId": request_id},
-        }
+        raise ClientError("GRAPHQL_VALIDATION_FAILED", "; ".join(problem.message for problem in problems))
+    return {
+        "document": document,
+        "variables": variables,
+        "operation_name": operation_name,
+        "cost": cost,
+    }
 
-    result = schema.execute(
-        query,
-        variable_values=payload.get("variables"),
-        operation_name=payload.get("operationName"),
-        context_value={"graph": graph, "request_id": request_id},
+
+def _run(graph, prepared: dict, user: str | None, request_id: str) -> dict:
+    result = execute(
+        schema.graphql_schema,
+        prepared["document"],
+        variable_values=prepared["variables"],
+        operation_name=prepared["operation_name"],
+        context_value={"graph": graph, "request_id": request_id, "user": user},
     )
+    assert isinstance(result, ExecutionResult)
     response: dict = {"data": result.data}
     if result.errors:
         response["errors"] = [_mask(error, request_id) for error in result.errors]
@@ -152,34 +273,37 @@ def _execute(graph, payload: dict, request_id: str) -> dict:
 
 
 def _mask(error: GraphQLError, request_id: str) -> dict:
+    """Return the error as clients see it: input errors and variable
+    errors keep their message, others become a code and the request id,
+    with the details logged."""
     original = error.original_error
-    if isinstance(original, ValueError):
-        return {"message": str(original), "path": error.path, "extensions": {"code": "BAD_USER_INPUT"}}
-    logger.error("request %s failed: %s", request_id, error, exc_info=original)
-    if isinstance(original, BlueCarbonError):
+    located = {"path": error.path} if error.path else {}
+    if original is None:
+        # Errors graphql-core raises itself, such as a variable of the
+        # wrong type, describe the request, not the server.
+        return {"message": error.message, **located, "extensions": {"code": "BAD_USER_INPUT"}}
+    if isinstance(original, UserInputError):
+        return {"message": str(original), **located, "extensions": {"code": "BAD_USER_INPUT"}}
+    if isinstance(original, PermissionError):
+        return {"message": str(original), **located, "extensions": {"code": "FORBIDDEN"}}
+    if isinstance(original, GraphUnavailable):
         code = "GRAPH_UNAVAILABLE"
     else:
         code = "INTERNAL_SERVER_ERROR"
+    logger.error("request %s failed at %s: %s", request_id, error.path, error.message, exc_info=original)
     return {
         "message": f"internal error; quote request id {request_id} to the operator",
-        "path": error.path,
+        **located,
         "extensions": {"code": code},
     }
 
 
-def _errors(code: str, message: str, request_id: str) -> dict:
-    return {
-        "errors": [{"message": message, "extensions": {"code": code}}],
+def _error_response(error: ClientError, request_id: str) -> JSONResponse:
+    body = {
+        "errors": [{"message": error.message, "extensions": {"code": error.code}}],
         "extensions": {"requestId": request_id},
     }
-
-
-def _error_response(code: str, message: str, request_id: str, status: int) -> JSONResponse:
-    return JSONResponse(
-        _errors(code, message, request_id),
-        status_code=status,
-        headers={"X-Request-Id": request_id},
-    )
+    return JSONResponse(body, status_code=error.status, headers={"X-Request-Id": request_id, **error.headers})
 
 
 def serve(settings, *, host: str = "127.0.0.1", port: int = 8000) -> None:
@@ -189,6 +313,7 @@ def serve(settings, *, host: str = "127.0.0.1", port: int = 8000) -> None:
     from graph import open_graph
 
     with open_graph(settings) as graph:
-        app = create_app(graph)
+        app = create_app(graph, settings)
+        logger.info("serving GraphQL at http://%s:%d/graphql", host, port)
         print(f"GraphQL at http://{host}:{port}/graphql")
         uvicorn.run(app, host=host, port=port, log_level="info")

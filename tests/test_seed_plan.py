@@ -160,8 +160,8 @@ def test_graphql_technologies_by_industry(built):
 
     query = """
       query ($industry: String) {
-        entities(type: "Technology", industry: $industry, first: 100) {
-          name industries evidence { document sentence }
+        entities(type: Technology, industry: $industry, first: 100) {
+          edges { node { name industries { name } evidence { sentence version { url } } } }
         }
       }
     """
@@ -174,10 +174,11 @@ def test_graphql_technologies_by_industry(built):
     assert response.status_code == 200
     body = response.json()
     assert "errors" not in body, body
-    names = {item["name"] for item in body["data"]["entities"]}
+    items = [edge["node"] for edge in body["data"]["entities"]["edges"]]
+    names = {item["name"] for item in items}
     assert {"水下滑翔机", "水听器"} <= names
-    glider = next(i for i in body["data"]["entities"] if i["name"] == "水下滑翔机")
-    assert glider["evidence"][0]["document"] == PLAN.resolve().as_uri()
+    glider = next(i for i in items if i["name"] == "水下滑翔机")
+    assert glider["evidence"][0]["version"]["url"] == PLAN.resolve().as_uri()
     assert "水下滑翔机" in glider["evidence"][0]["sentence"]
 
 
