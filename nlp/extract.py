@@ -39,6 +39,7 @@ from bluecarbon.model import (
 )
 from nlp.candidates import Mention
 from nlp.document import Amendments, find_amendments, read_document_info
+from nlp.english import aligns, english_names
 from nlp.normalize import CJK, GARBLE, NormText, normalize, to_simplified
 from nlp.people import find_byline_people, plausible_name
 from nlp.pipeline import load_pipeline
@@ -98,6 +99,7 @@ def extract(text: str) -> Extraction:
     _government_aliases(entities)
     _add_alias_mentions(entities, norm, resources)
     _abbreviation_aliases(entities, norm, resources)
+    _english_aliases(entities, norm, resources)
     _mark_removed(entities, amendments, norm.text)
     _assign_regions(entities, norm.text, resources)
     _assign_people(entities, norm.text, resources)
@@ -632,6 +634,38 @@ def _abbreviation_aliases(groups: list[Group], norm: NormText, resources: Resour
                     DocMention(Mention(INSTITUTE, position, end, abbreviation, entity.name, rule="abbreviation"), position, end, entity.name, INSTITUTE)
                 )
                 entity.evidence.append(_evidence(norm, position, end))
+
+
+def _english_aliases(groups: list[Group], norm: NormText, resources: Resources) -> None:
+    """Weihai Bank for 威海银行: English renderings become aliases."""
+    text = norm.text
+    if not re.search("[A-Z][a-z]", text):
+        return
+    spans = english_names(text)[:5000]
+    for group in groups:
+        entity = group.entity
+        if entity.type not in ORG_TYPES:
+            continue
+        best = None
+        for start, end, name in spans:
+            if best is not None and end - start <= best[1] - best[0]:
+                continue
+            if aligns(entity.name, name, resources.english_glossary):
+                best = (start, end, name)
+        if best is None:
+            continue
+        alias = best[2]
+        if alias.endswith(".") and not alias.lower().endswith(("ltd.", "co.", "inc.", "corp.")):
+            alias = alias[:-1]
+        if alias not in entity.aliases:
+            entity.aliases.append(alias)
+        for position in _occurrences(text, alias):
+            end = position + len(alias)
+            group.mentions.append(
+                DocMention(Mention(entity.type, position, end, alias, entity.name, rule="english"), position, end, entity.name, entity.type)
+            )
+            entity.evidence.append(_evidence(norm, position, end))
+        entity.evidence.sort(key=lambda item: item.start)
 
 
 # --- status, region, people, industries ---------------------------------

@@ -45,6 +45,7 @@ class Resources:
     places: dict[str, str]  # place -> province
     provinces: list[str]
     segmenter_words: list[str] = field(default_factory=list)
+    english_glossary: dict[str, list[str]] = field(default_factory=dict)
     word_tags: dict[str, str] = field(default_factory=dict)
     char_frequency: dict[str, int] = field(default_factory=dict)
     word_frequency: dict[str, int] = field(default_factory=dict)
@@ -120,6 +121,7 @@ def load_resources() -> Resources:
         places=dict(gazetteer_data["places"]),
         provinces=list(gazetteer_data["provinces"]),
         segmenter_words=list(lexicon.get("segmenter_words") or []),
+        english_glossary=dict(lexicon.get("english_glossary") or {}),
     )
     _load_segmenter_tables(resources)
     return resources
