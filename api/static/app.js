@@ -1,0 +1,125 @@
+// The page: a hash router over four views (shortlist, firm, picture,
+// industry chain) and the sign-in box. Every read and write goes through
+// /graphql; the workbook download is /export.xlsx with the same filters.
+
+import { Api, storeToken, storedToken } from "./gql.js";
+import { fill, h } from "./dom.js";
+import { loadIndustries } from "./data.js";
+import { showShortlist } from "./shortlist.js";
+import { showFirm } from "./firm.js";
+import { showPicture, showChain } from "./picture.js";
+
+const api = new Api("/graphql");
+const context = { api, industries: [], navigate };
+const main = document.getElementById("main");
+
+function navigate(path, params = {}) {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== "") query.set(name, value);
+  }
+  const text = query.toString();
+  location.hash = "#" + path + (text ? "?" + text : "");
+}
+
+function parseHash() {
+  const raw = location.hash.replace(/^#/, "") || "/";
+  const [path, query = ""] = raw.split("?");
+  const params = Object.fromEntries(new URLSearchParams(query));
+  const segments = path.split("/").filter(Boolean).map(decodeURIComponent);
+  return { segments, params };
+}
+
+function setActiveTab(name) {
+  for (const link of document.querySelectorAll("nav.tabs a")) {
+    link.classList.toggle("active", link.dataset.tab === name);
+  }
+}
+
+async function route() {
+  const { segments, params } = parseHash();
+  const [view = "list", key] = segments;
+  main.dataset.state = "loading";
+  fill(main, h("p", { class: "loading" }, "正在加载……"));
+  try {
+    if (view === "firm" && key) {
+      setActiveTab("list");
+      await showFirm(main, context, key);
+    } else if (view === "graph" && key) {
+      setActiveTab("list");
+      await showPicture(main, context, key, Number(params.depth) === 2 ? 2 : 1);
+    } else if (view === "chain") {
+      setActiveTab("chain");
+      await showChain(main, context, params.industry || (context.industries[0] || {}).name);
+    } else {
+      setActiveTab("list");
+      await showShortlist(main, context, params);
+    }
+    main.dataset.state = "ready";
+  } catch (error) {
+    console.error(error);
+    fill(main, 
+      h("div", { class: "error", role: "alert" }, "加载失败：", error.message || String(error)),
+    );
+    main.dataset.state = "error";
+  }
+}
+
+function renderSignIn() {
+  const box = document.getElementById("signin");
+  if (storedToken()) {
+    box.replaceChildren(
+      h("span", { class: "signed-in" }, "已登录（令牌保存在本次会话中）"),
+      h(
+        "button",
+        {
+          type: "button",
+          id: "signout",
+          onclick: () => {
+            storeToken("");
+            renderSignIn();
+          },
+        },
+        "退出",
+      ),
+    );
+    return;
+  }
+  const input = h("input", {
+    type: "password",
+    id: "token",
+    placeholder: "访问令牌",
+    autocomplete: "off",
+    "aria-label": "访问令牌",
+  });
+  const form = h(
+    "form",
+    {
+      onsubmit: (event) => {
+        event.preventDefault();
+        if (!input.value.trim()) return;
+        storeToken(input.value.trim());
+        renderSignIn();
+      },
+    },
+    input,
+    h("button", { type: "submit", id: "signin-button" }, "登录"),
+  );
+  box.replaceChildren(form);
+}
+
+async function start() {
+  renderSignIn();
+  try {
+    await api.loadSchema();
+    context.industries = await loadIndustries(api);
+  } catch (error) {
+    fill(main, h("div", { class: "error", role: "alert" }, "无法读取 GraphQL 接口：", error.message));
+    main.dataset.state = "error";
+    return;
+  }
+  window.addEventListener("hashchange", route);
+  await route();
+}
+
+start();
