@@ -83,7 +83,8 @@ def _iso(match: re.Match) -> str:
 def read_document_info(text: str) -> DocumentInfo:
     """Read title, issuer, number, date, amends and repeals from ``text``."""
     info = DocumentInfo()
-    lines = [line.strip() for line in text.splitlines()]
+    # Markdown heading marks and list bullets are not part of a title.
+    lines = [line.strip().lstrip("#•*").strip() for line in text.splitlines()]
     nonempty = [line for line in lines if line]
 
     meta_issuer = _META.search(text[:3000])

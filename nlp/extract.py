@@ -232,16 +232,22 @@ def _drop_technology_inside_names(mentions: list[DocMention]) -> list[DocMention
 def _bracketed_names(mentions: list[DocMention], text: str) -> None:
     """NAME（OTHER NAME） or NAME（ABC）: the bracket gives a second name."""
     by_start = {item.start: item for item in mentions}
+    renamed: dict[str, DocMention] = {}
     for item in mentions:
         if item.end >= len(text) or text[item.end] != "（":
             continue
         inner = by_start.get(item.end + 1)
         if inner is not None and inner.label == item.label and text[inner.end : inner.end + 1] == "）":
-            inner.name, inner.key = item.name, item.key
+            renamed[inner.key] = item
             continue
         match = re.match(r"（([A-Z][A-Za-z]{1,7})）", text[item.end :])
         if match:
             item.extra_aliases.append(match.group(1))
+    # Every mention of the second name now belongs to the first.
+    for item in mentions:
+        owner = renamed.get(item.key)
+        if owner is not None and owner is not item:
+            item.name, item.key = owner.name, owner.key
 
 
 # --- names and keys ---------------------------------------------------

@@ -276,8 +276,10 @@ def _acceptable(name, suffix, before_suffix, resources, tokens, starts) -> bool:
         return False
     core = _core(name, suffix, resources)
     if not core:
-        # 荣成市政府, 市外办, 威海银行: a place and a suffix that names a
-        # body of that place.
+        # 荣成市政府, 市外办, 省科协, 威海银行: a place, or a bare 市/省,
+        # and a suffix that names a body of that place.
+        if name.startswith(("市", "省")) and len(name) > len(suffix):
+            return True
         return suffix in _GOVERNMENT_SUFFIXES or suffix in _PLACE_BODIES and name != suffix
     if suffix in ("政府", "人民政府") and name[-len(suffix) - 1] not in "市省县区镇乡州旗盟":
         return False  # 围绕政府: not a named government

@@ -192,8 +192,13 @@ def _resolve(mentions: list[Mention], resources: Resources) -> list[Mention]:
             if mention.rule == "lexicon" and mention.surface != container.surface:
                 if _split_pair(container, mention, resources):
                     kept.append(mention)
-                elif mention.surface not in container.aliases:
-                    container.aliases.append(mention.surface)
+                else:
+                    # 桑沟湾多营养层次综合养殖模式: the term alone, and the
+                    # term with what follows it, are names of the same thing.
+                    tail = container.surface[mention.start - container.start :]
+                    for alias in (mention.surface, tail):
+                        if alias != container.surface and alias not in container.aliases:
+                            container.aliases.append(alias)
             continue
         if any(other.start < mention.end and mention.start < other.end for other in kept):
             continue
