@@ -15,7 +15,7 @@ Its leftover ``running`` marker makes the next run discard them and start
 over from the document store, whose frontier contains every link found so far.
 
 Exit status: 0 when the report was written, 1 when the crawl failed to
-run, 3 when another crawl of the same start URLs holds the job directory.
+run, 3 when another crawl of the same start URLs has locked the job directory.
 """
 
 from __future__ import annotations
@@ -26,7 +26,10 @@ import json
 import logging
 import os
 import shutil
+import signal
 import sys
+import threading
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -52,6 +55,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--jobdir", required=True, type=Path, help="Scrapy JOBDIR of this crawl")
     parser.add_argument("--log-file", type=Path, help="Scrapy log file (default: under DATA/crawl/logs)")
     parser.add_argument("--progress", action="store_true", help="print one line per URL on stderr")
+    parser.add_argument(
+        "--stop-with-parent",
+        action="store_true",
+        help="stop gracefully (as on SIGTERM) when the parent process exits",
+    )
     parser.add_argument(
         "--set",
         dest="overrides",
@@ -89,8 +97,8 @@ def build_settings(args: argparse.Namespace, log_file: Path) -> Settings:
 def _prepare_jobdir(jobdir: Path) -> None:
     marker = jobdir / RUNNING_MARKER
     if marker.exists():
-        # The previous run was killed while crawling: its queue files may be
-        # incomplete, so start over; the store's frontier keeps the links.
+        # The previous run was killed while crawling, so its queue files may
+        # be incomplete. Start over: the store's frontier keeps the links.
         print(
             f"previous crawl in {jobdir} was killed; resuming from the document store",
             file=sys.stderr,
@@ -98,6 +106,19 @@ def _prepare_jobdir(jobdir: Path) -> None:
         shutil.rmtree(jobdir)
     jobdir.mkdir(parents=True, exist_ok=True)
     marker.write_text(str(os.getpid()), encoding="ascii")
+
+
+def _watch_parent(interval: float = 1.0) -> None:
+    """Send SIGTERM to this process once its parent has exited, so an
+    orphaned crawl stops gracefully and keeps its job directory."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             return EXIT_LOCKED
         _prepare_jobdir(args.jobdir)
+        if args.stop_with_parent:
+            _watch_parent()
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         log_file = args.log_file or args.data_dir / "crawl" / "logs" / f"{stamp}.log"
         log_file.parent.mkdir(parents=True, exist_ok=True)

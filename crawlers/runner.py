@@ -171,6 +171,7 @@ def _crawl_http(
         str(report_path),
         "--jobdir",
         str(crawl_dir / "jobs" / key),
+        "--stop-with-parent",
     ]
     if progress:
         command.append("--progress")
@@ -184,6 +185,9 @@ def _crawl_http(
         part for part in (package_root, env.get("PYTHONPATH")) if part
     )
     logger.info("starting crawl of %s", ", ".join(urls))
+    # The child gets its own process group, so a Ctrl-C in the terminal
+    # reaches only this process, which forwards a single SIGINT: Scrapy
+    # stops gracefully on the first SIGINT and uncleanly on the second.
     child = subprocess.Popen(
         command,
         env=env,
@@ -191,6 +195,7 @@ def _crawl_http(
         stdout=subprocess.DEVNULL,
         stderr=None if progress else subprocess.PIPE,
         text=True,
+        process_group=0,
     )
     try:
         _, stderr = child.communicate()

@@ -129,6 +129,48 @@ def test_killed_crawl_resumes_from_store(tmp_path):
     assert not jobdir.exists()
 
 
+PARENT = """
+import sys
+from pathlib import Path
+from crawlers import DocumentStore, crawl
+
+store = DocumentStore(Path(sys.argv[2]) / "documents")
+crawl([sys.argv[1]], store, settings={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_START_DELAY": 0})
+"""
+
+
+@pytest.mark.parametrize(("stop_signal", "name"), [(signal.SIGINT, "ctrl-c"), (signal.SIGKILL, "killed")])
+def test_parent_stop_stops_child_gracefully(tmp_path, stop_signal, name):
+    hits: Counter = Counter()
+    data_dir = tmp_path / "data"
+    store = DocumentStore(data_dir / "documents")
+    with serve_site(make_handler(hits, threading.Lock(), 0.1)) as base_url:
+        parent = subprocess.Popen(
+            [sys.executable, "-c", PARENT, f"{base_url}/", str(data_dir)],
+            stdin=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_documents(store, 4, parent)
+        os.kill(parent.pid, stop_signal)
+        parent.wait(timeout=30)
+        key = job_key([f"{base_url}/"])
+        report_path = data_dir / "crawl" / "child" / f"{key}.json"
+        deadline = time.monotonic() + 30
+        while not report_path.exists():
+            assert time.monotonic() < deadline, f"the crawl child kept running after {name}"
+            time.sleep(0.1)
+        # The child writes the report when the spider closes, just before
+        # it removes its marker; wait for the lock it holds until it exits.
+        with open(data_dir / "crawl" / "jobs" / f"{key}.lock", "w", encoding="ascii") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+    stopped = CrawlReport.load(report_path)
+    assert stopped.finish_reason == "shutdown"
+    jobdir = data_dir / "crawl" / "jobs" / key
+    assert jobdir.is_dir()
+    assert not (jobdir / "running").exists()
+    assert len(store.documents()) < PAGES + 1
+
+
 def test_concurrent_crawl_of_same_sources_rejected(tmp_path):
     data_dir = tmp_path / "data"
     store = DocumentStore(data_dir / "documents")
