@@ -109,6 +109,7 @@ def recompute(store, document_keys, completing, extra_entities=(), extra_facts=N
         status = _fact_status(document, version, row["extracted"], row["key"], [row["key"]])
         mention_status[(row["key"], row["version"])] = status
     evidence_status = {}
+    current_facts: set[str] = set()
     facts = dict(extra_facts or {})
     for row in evidence:
         document, version = versions[row["version"]]
@@ -118,7 +119,10 @@ def recompute(store, document_keys, completing, extra_entities=(), extra_facts=N
             subjects = [endpoints[2], endpoints[4]]
         else:
             subjects = [row["fact"]]
-        evidence_status[row["key"]] = _fact_status(document, version, row["extracted_status"], row["fact"], subjects)
+        status = _fact_status(document, version, row["extracted_status"], row["fact"], subjects)
+        evidence_status[row["key"]] = status
+        if row["kind"] == "relation" and status[0] == CURRENT:
+            current_facts.add(row["fact"])
 
     entity_keys = {(row["label"], row["key"]) for row in mentions} | set(extra_entities)
 
@@ -127,7 +131,7 @@ def recompute(store, document_keys, completing, extra_entities=(), extra_facts=N
     _write_mentions(writer, mentions, mention_status)
     _write_evidence(writer, evidence, evidence_status)
     _write_entities(writer, store, entity_keys, mention_status, completing)
-    _write_relationships(writer, store, facts, evidence_status, completing)
+    _write_relationships(writer, store, facts, evidence_status, current_facts, completing)
     writer.add(
         "UNWIND $rows AS row MATCH (v:DocumentVersion {key: row}) SET v.complete = true",
         [completing],
@@ -466,15 +470,24 @@ def _entity_props(key: str, rows: list[dict], mention_status: dict, completing: 
     }
 
 
-def _write_relationships(writer: _Writer, store, facts: dict, evidence_status: dict, completing: str) -> None:
+def _write_relationships(
+    writer: _Writer,
+    store,
+    facts: dict,
+    evidence_status: dict,
+    current_facts: set[str],
+    completing: str,
+) -> None:
     if not facts:
         return
+    # A fact with current evidence in scope holds whatever its evidence
+    # elsewhere says, so only the others need all their evidence read.
     rows = store.read(
         "UNWIND $facts AS f MATCH (e:Evidence {fact: f})-[:FROM_VERSION]->(v:DocumentVersion) "
         "RETURN f AS fact, e.key AS key, e.status AS status, e.removed_on AS removed_on, "
         "v.complete AS complete, v.key AS version",
         "read relationship evidence",
-        facts=sorted(facts),
+        facts=sorted(set(facts) - current_facts),
     )
     grouped: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
@@ -484,6 +497,9 @@ def _write_relationships(writer: _Writer, store, facts: dict, evidence_status: d
     for fact, (type_, head_label, head, tail_label, tail) in sorted(facts.items()):
         group = (type_, head_label, tail_label)
         endpoints = {"head": head, "tail": tail}
+        if fact in current_facts:
+            updates[group].append({**endpoints, "props": {"status": CURRENT, "removed_on": None}})
+            continue
         evidence = grouped.get(fact, [])
         if not evidence:
             deletes[group].append(endpoints)
