@@ -24,6 +24,8 @@ _META_DATE = re.compile(r"(公开发布日期|发布日期|成文日期|发布�
 _TITLE_WORDS = re.compile(r"(通知|决定|方案|意见|办法|规划|计划|公告|公示|通告|批复|报告|纲要|条例|规定)$")
 _ISSUER = re.compile(r"^[\u4e00-\u9fff]{2,24}(人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|局|厅|部|管委会?)$")
 _AMEND_OPEN = re.compile(r"将?第[一二三四五六七八九十百零〇0-9]+条(?:第[一二三四五六七八九十百零〇0-9]+[项款])?[中的]?")
+# Navigation lines: 首页 > 新闻中心, 当前位置：…
+_BREADCRUMB = re.compile(r"[>＞»]|^(首页|当前位置|您的位置|来源|发布时间|发布日期|时间)")
 _REPEAL = re.compile(r"废止|停止执行|不再执行|同时失效")
 _AMEND_TARGET = re.compile(r"(?:对|将)《[^》]{2,80}》[（(]([^（）()]{4,30}号)[）)][^。]{0,12}?(?:作出|进行|予以)?(?:如下)?修改")
 
@@ -95,6 +97,8 @@ def read_document_info(text: str) -> DocumentInfo:
         info.document_number = meta_number.group(2)
 
     for line in nonempty[:12]:
+        if _BREADCRUMB.search(line):
+            continue
         if info.issuer is None and _ISSUER.match(line):
             info.issuer = line
             continue
@@ -103,15 +107,18 @@ def read_document_info(text: str) -> DocumentInfo:
     if info.title is None:
         # A title broken over lines: join short lines until one ends like a title.
         joined = ""
-        for line in nonempty[:8]:
+        for line in [line for line in nonempty[:8] if not _BREADCRUMB.search(line)]:
             if len(line) > 40:
                 break
             joined += line
             if _TITLE_WORDS.search(joined):
                 info.title = joined
                 break
-    if info.title is None and nonempty and len(nonempty[0]) <= 60:
-        info.title = nonempty[0]
+    if info.title is None:
+        for line in nonempty[:6]:
+            if not _BREADCRUMB.search(line) and 4 <= len(line) <= 60 and re.search("[\u4e00-\u9fff]{4}", line):
+                info.title = line
+                break
 
     if info.document_number is None:
         for line in nonempty[:15]:

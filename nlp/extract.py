@@ -94,6 +94,7 @@ def extract(text: str) -> Extraction:
         item.key = entity_key(item.name, item.label, resources)
     _bracketed_names(mentions, norm.text)
     mentions.extend(_definition_mentions(norm.text, mentions, resources))
+    mentions = _drop_people_named_like_organisations(mentions)
     entities = _merge(mentions, norm, resources)
     entities = _merge_legal_variants(entities)
     _government_aliases(entities)
@@ -227,6 +228,15 @@ def _drop_technology_inside_names(mentions: list[DocMention]) -> list[DocMention
         if item.label != TECHNOLOGY:
             covered[item.start : item.end] = b"\x01" * (item.end - item.start)
     return [item for item in mentions if item.label != TECHNOLOGY or not any(covered[item.start : item.end])]
+
+
+def _drop_people_named_like_organisations(mentions: list[DocMention]) -> list[DocMention]:
+    """东方海洋董事长: a defined short name before a title is not a person."""
+    org_forms = set()
+    for item in mentions:
+        if item.label in ORG_TYPES:
+            org_forms.update([item.name, item.mention.surface, *item.extra_aliases, *item.mention.aliases])
+    return [item for item in mentions if item.label != PERSON or item.name not in org_forms]
 
 
 def _bracketed_names(mentions: list[DocMention], text: str) -> None:

@@ -41,6 +41,12 @@ _DELETED = re.compile(
 # Pinyin gloss a converter writes after a word: 術(shù), 发(fā), 的(de).
 _PINYIN = "[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,24}"
 _GLOSS = re.compile(f"(?<=[{CJK}])(?:[（(]{_PINYIN}[)）])+")
+# A line ending like a document title, or a next line that starts a
+# number, date or numbered item, is never joined to its neighbour.
+_HEADING_END = re.compile(r"(通知|决定|规划|方案|意见|办法|公告|通告|报告|纲要|条例|规定|批复|函)$")
+_LINE_START = re.compile(
+    f"[{CJK}]{{1,6}}[〔［\\[（(]\\s*(?:19|20)\\d{{2}}|[一二三四五六七八九十]+、|第[一二三四五六七八九十百]+[章节条]"
+)
 _SENTENCE_END = set("。！？!?；;：:，,、”’」』》）)】")
 
 # Text no converter handles character by character: brackets and a few
@@ -150,6 +156,8 @@ def _join_breaks(text: str, mask: bytearray, word_frequency: dict[str, int] | No
                 and _is_cjk(text[following])
                 and text[previous] not in _SENTENCE_END
                 and "\n" not in text[index + 1 : following]
+                and not _HEADING_END.search(text[index - line_length : index])
+                and not _LINE_START.match(text, following)
             ):
                 mask[index] = 1
         elif char in " \t" and not mask[index]:

@@ -24,7 +24,7 @@ _QUALIFIER = re.compile(f"（([{CJK}]{{2,6}})）")
 # Verbs do not end a name: names contain them (…技术开发有限公司), and the
 # verbs that introduce a name are listed as trigger words instead.
 _STOP_TAGS = ("d", "ad", "p", "c", "u", "r", "m", "q", "i", "y", "e", "o", "z")
-_SINGLE_STOP_TAGS = ("f", "t", "v")
+_SINGLE_STOP_TAGS = ("f", "t")
 # An out-of-vocabulary token that starts with one of these (由省, 以好当家)
 # has a function word glued to the front of a name.
 _GLUED_FUNCTION = set("由以来在对向为被把将从与和及经据交于给让跟同是的了这那该")
@@ -265,6 +265,7 @@ def _core(name: str, suffix: str, resources: Resources) -> str:
     return core.lstrip("省市县区")
 
 
+_PLACE_INSTITUTES = {"大学", "学院", "实验室", "国家实验室", "研究院", "研究所", "科学院"}
 _PLACE_BODIES = {"银行", "商业银行", "农商银行", "农村商业银行", "海关", "海事局", "电视台", "日报"}
 _GOVERNMENT_SUFFIXES = {"人民政府", "政府", "管委", "管委会", "委", "外办", "新闻办", "海关", "人民政府办公室", "政府办公室"}
 
@@ -280,6 +281,8 @@ def _acceptable(name, suffix, before_suffix, resources, tokens, starts) -> bool:
         # and a suffix that names a body of that place.
         if name.startswith(("市", "省")) and len(name) > len(suffix):
             return True
+        if suffix in _PLACE_INSTITUTES and len(name) > len(suffix):
+            return True  # 崂山实验室, 烟台大学
         return suffix in _GOVERNMENT_SUFFIXES or suffix in _PLACE_BODIES and name != suffix
     if suffix in ("政府", "人民政府") and name[-len(suffix) - 1] not in "市省县区镇乡州旗盟":
         return False  # 围绕政府: not a named government
