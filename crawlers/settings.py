@@ -36,8 +36,17 @@ CLOSESPIDER_PAGECOUNT = 5000
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 DUPEFILTER_CLASS = "crawlers.middlewares.RedirectLoopDupeFilter"
-# Runs before RobotsTxtMiddleware (100).
-DOWNLOADER_MIDDLEWARES = {"crawlers.middlewares.RecheckFilterMiddleware": 50}
+# The recheck filter runs before the robots.txt middleware (100), which is
+# replaced by one that also obeys Crawl-delay.
+DOWNLOADER_MIDDLEWARES = {
+    "crawlers.middlewares.RecheckFilterMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawlers.middlewares.CrawlDelayRobotsTxtMiddleware": 100,
+}
+EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawlers.middlewares.CrawlDelayAutoThrottle": 0,
+}
 LOG_LEVEL = "INFO"
 # The spider's callbacks await asyncio.to_thread(), which needs the asyncio
 # reactor. Scrapy 2.19 defaults to it; it is stated here because it is required.

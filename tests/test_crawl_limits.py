@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections import Counter
 
 from crawlers import DocumentStore, crawl
@@ -83,3 +84,29 @@ def test_unreachable_site_is_a_failure(tmp_path):
     assert report.failed == 1
     assert report.failures[0].reason == "connection refused; is the site up?"
     assert store.status(url)["status"] == "failed"
+
+
+def test_robots_crawl_delay_obeyed(tmp_path):
+    times: list[float] = []
+    lock = threading.Lock()
+
+    class DelaySiteHandler(StaticSiteHandler):
+        def handle_dynamic(self, path: str, send_body: bool) -> bool:
+            if path == "/robots.txt":
+                self.send_bytes(200, b"User-agent: *\nCrawl-delay: 0.6\n", "text/plain", send_body)
+                return True
+            with lock:
+                times.append(time.monotonic())
+            links = "".join(f'<a href="/p/{n}.html">{n}</a>' for n in range(3))
+            body = f"<html><body><div class='content'><p>页面{path}。</p>{links}</div></body></html>"
+            self.send_bytes(200, body.encode(), "text/html; charset=utf-8", send_body)
+            return True
+
+    store = DocumentStore(tmp_path / "documents")
+    with serve_site(DelaySiteHandler) as base_url:
+        report = crawl([f"{base_url}/"], store, settings=FAST)
+    assert report.new == 4
+    assert len(times) == 4
+    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+    for gap in gaps:
+        assert gap >= 0.55, gaps
