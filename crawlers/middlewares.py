@@ -66,7 +66,7 @@ class RecheckFilterMiddleware:
         return None
 
 
-# Longest robots.txt Crawl-delay obeyed, in seconds; a larger value would
+# Maximum robots.txt Crawl-delay obeyed, in seconds. A larger value would
 # stall a crawl for hours, so it is lowered to this and logged.
 MAX_CRAWL_DELAY = 60.0
 
@@ -101,6 +101,7 @@ class CrawlDelayRobotsTxtMiddleware(RobotsTxtMiddleware):
         if netloc in self._delay_checked:
             return
         self._delay_checked.add(netloc)
+
         useragent = (
             self._robotstxt_useragent
             or request.headers.get(b"User-Agent")
@@ -117,6 +118,7 @@ class CrawlDelayRobotsTxtMiddleware(RobotsTxtMiddleware):
                 MAX_CRAWL_DELAY,
             )
             delay = MAX_CRAWL_DELAY
+
         downloader = self.crawler.engine.downloader
         key = downloader.get_slot_key(request)
         delays = crawl_delays(self.crawler)
