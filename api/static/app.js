@@ -65,7 +65,7 @@ async function route() {
   }
 }
 
-function renderSignIn() {
+function renderSignIn(problem = "") {
   const box = document.getElementById("signin");
   if (storedToken()) {
     box.replaceChildren(
@@ -106,9 +106,11 @@ function renderSignIn() {
     h("button", { type: "submit", id: "signin-button" }, "登录"),
   );
   box.replaceChildren(form);
+  if (problem) box.prepend(h("span", { class: "signin-problem", role: "alert" }, problem));
 }
 
 async function start() {
+  api.onTokenRejected = (message) => renderSignIn("令牌无效，已退出登录：" + message);
   renderSignIn();
   try {
     await api.loadSchema();

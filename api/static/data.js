@@ -12,6 +12,8 @@ const DOCUMENT_SPEC = {
   published: true,
   status: true,
   repealedOn: true,
+  amends: { key: true, title: true, documentNumber: true },
+  repeals: { key: true, title: true, documentNumber: true },
   amendedBy: { key: true, title: true, issuer: true, documentNumber: true, published: true },
   repealedBy: { key: true, title: true, issuer: true, documentNumber: true, published: true },
 };

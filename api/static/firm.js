@@ -20,10 +20,18 @@ const LINKED_SECTIONS = [
 ];
 
 // Return the text that tells when a removed sentence was in force, such
-// as "2021年版本提及，2022年修改通知删除".
+// as "2021年版本提及，2022年修改通知删除". A removed sentence of a notice
+// that itself amends or repeals another document is the deleting
+// sentence, not a deleted one.
 export function amendmentText(evidence, document) {
   if (evidence.status !== "removed") return null;
   const version = evidence.version || {};
+  if (isDeletingSentence(evidence, document)) {
+    const year = yearOf(version.published) || yearOf(evidence.removedOn);
+    const target = document.amends[0] || document.repeals[0];
+    const name = [target.title, target.documentNumber].filter(Boolean).join(" ");
+    return `${year ? year + "年" : ""}修改通知删除原文表述${name ? "（原文：" + name + "）" : ""}`;
+  }
   const mentioned = yearOf(version.published) || yearOf(version.fetchedAt);
   const removed = yearOf(evidence.removedOn);
   const amending = document && document.amendedBy && document.amendedBy[0];
@@ -39,6 +47,11 @@ export function amendmentText(evidence, document) {
     text += `（${[source.title, source.documentNumber].filter(Boolean).join(" ")}）`;
   }
   return text;
+}
+
+function isDeletingSentence(evidence, document) {
+  if (evidence.status !== "removed" || !document) return false;
+  return Boolean((document.amends && document.amends.length) || (document.repeals && document.repeals.length));
 }
 
 export function sourceLine(version) {
@@ -63,10 +76,12 @@ export function sourceLine(version) {
 
 function evidenceItem(evidence, documents) {
   const version = evidence.version;
-  const note = amendmentText(evidence, documents[version.url]);
+  const document = documents[version.url];
+  const note = amendmentText(evidence, document);
+  const struck = evidence.status === "removed" && !isDeletingSentence(evidence, document);
   return h(
     "li",
-    { class: "evidence" + (evidence.status === "removed" ? " removed" : "") },
+    { class: "evidence" + (struck ? " removed" : evidence.status === "removed" ? " deleting" : "") },
     h("q", { class: "sentence" }, evidence.sentence),
     " ",
     sourceLine(version),

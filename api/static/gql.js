@@ -57,15 +57,17 @@ export class Api {
   constructor(url = "/graphql") {
     this.url = url;
     this.types = null;
+    // Called with the server's message when it rejects the stored token.
+    this.onTokenRejected = null;
   }
 
   async request(query, variables = {}, { auth = false } = {}) {
     const headers = { "Content-Type": "application/json", Accept: "application/json" };
-    if (auth) {
-      const token = storedToken();
-      if (!token) throw new ApiError("请先在右上角登录（输入访问令牌）。", "UNAUTHENTICATED");
-      headers.Authorization = "Bearer " + token;
-    }
+    // The token goes with every request, because a server may require it
+    // for reads as well; `auth` marks requests that cannot go without it.
+    const token = storedToken();
+    if (auth && !token) throw new ApiError("请先在右上角登录（输入访问令牌）。", "UNAUTHENTICATED");
+    if (token) headers.Authorization = "Bearer " + token;
     let response;
     try {
       response = await fetch(this.url, {
@@ -85,6 +87,14 @@ export class Api {
     if (payload.errors && payload.errors.length) {
       const first = payload.errors[0];
       const code = (first.extensions && first.extensions.code) || "ERROR";
+      if (code === "UNAUTHENTICATED" && token) {
+        // The server rejects a request with an invalid token even where a
+        // request without one would pass, so the token is forgotten and a
+        // read is sent once more without it.
+        storeToken("");
+        if (this.onTokenRejected) this.onTokenRejected(first.message);
+        if (!auth) return this.request(query, variables, { auth });
+      }
       throw new ApiError(first.message, code);
     }
     if (!response.ok) {
