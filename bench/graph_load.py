@@ -3,13 +3,13 @@
     python bench/graph_load.py                      # 100,000 entities
     python bench/graph_load.py --entities 5000      # a quick run
 
-Loads a synthetic corpus (graph.synthetic: N entities, 3N relations, every
-fact with a sentence) through GraphStore.load, loads it again to check
-idempotence, times 2-hop neighbourhood queries, then empties the store and
-writes the same entities and relationships with plain CREATE statements.
-Prints both sides next to each other, with the peak memory of this
-process and of the graph server. Without NEO4J_URI it starts the embedded
-store under a temporary directory.
+The script loads a synthetic corpus (graph.synthetic: N entities, 3N
+relations, every fact with a sentence) through GraphStore.load, then loads
+it again to check idempotence, and times 2-hop neighbourhood queries. It
+then empties the store and writes the same entities and relationships with
+plain CREATE statements. Both sides are printed next to each other, with
+the peak memory of this process and of the graph server. Without NEO4J_URI
+it starts the embedded store under a temporary directory.
 """
 
 from __future__ import annotations

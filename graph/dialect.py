@@ -18,7 +18,7 @@ NEO4J = "neo4j"
 
 @dataclass(frozen=True)
 class Dialect:
-    """What one store needs that another does not."""
+    """The query forms of one store, where stores differ."""
 
     name: str
     # Database to open sessions on; None means the server's default.

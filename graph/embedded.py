@@ -6,9 +6,8 @@ database, writes ``DIR/server.json`` with its pid and ports, and runs until
 SIGTERM, SIGINT or the death of its parent process. The root password is
 read from ``DIR/password`` so that it never appears in a process listing.
 
-This is the only module that imports ``arcadedb_embedded``; it runs in its
-own process so that the JVM never lives in the loader's or the API's
-process.
+This is the only module that imports ``arcadedb_embedded``. It runs in its
+own process, so the JVM never lives in the loader's or the API's process.
 """
 
 from __future__ import annotations

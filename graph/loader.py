@@ -194,9 +194,10 @@ def _link_target(tx, document_key: str, type_: str, number: str) -> set[str]:
 
 
 def _prune_stale_facts(store, version_key: str, digest: str, action: str) -> dict:
-    """Delete what an earlier, different extraction of this version wrote
-    and this one does not contain; return the entity keys and facts whose
-    status must be recomputed."""
+    """Delete what an earlier, different extraction of this version wrote.
+
+    Return the entity keys and facts that lost support, because their
+    statuses must be recomputed."""
 
     def work(tx) -> dict:
         facts = tx.run(

@@ -1,9 +1,9 @@
 """Turn one SourceVersion and its Extraction into the rows the loader writes.
 
-Everything here is pure Python: keys are resolved, duplicate entities in
-one extraction are merged, relation endpoints that extraction did not list
-as entities are added, and every fact gets at least one Evidence row (a
-fact given without a sentence gets one with ``start = end = -1``).
+Everything here is pure Python. Keys are resolved, and duplicate entities
+in one extraction are merged. Relation endpoints that extraction did not
+list as entities are added. Every fact gets at least one Evidence row, and
+a fact given without a sentence gets one with ``start = end = -1``.
 """
 
 from __future__ import annotations

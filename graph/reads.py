@@ -74,6 +74,7 @@ def entities(store, label=None, industry=None, name_contains=None, status=None, 
         conditions.append("n.region CONTAINS $region")
         params["region"] = region
     where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+
     rows: list[dict] = []
     for name in labels:
         rows += store.read(
@@ -131,10 +132,12 @@ def neighbours(store, key: str, depth: int = 1) -> dict:
     centre = entity(store, key)
     if centre is None:
         return {"centre": None, "nodes": [], "relationships": []}
+
     nodes = {centre["key"]: {"key": centre["key"], "type": centre["type"], "name": centre["name"], "status": centre["status"]}}
     relationships: dict[tuple, dict] = {}
     frontier = {centre["type"]: [centre["key"]]}
     types = "|".join(RELATION_TYPES)
+
     for _ in range(depth):
         next_frontier: dict[str, list[str]] = defaultdict(list)
         for label, label_keys in sorted(frontier.items()):
@@ -164,6 +167,7 @@ def neighbours(store, key: str, depth: int = 1) -> dict:
                 if row["label"] not in NOT_EXPANDED:
                     next_frontier[row["label"]].append(row["key"])
         frontier = next_frontier
+
     return {
         "centre": centre,
         "nodes": sorted(nodes.values(), key=lambda n: n["key"]),

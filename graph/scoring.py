@@ -181,20 +181,22 @@ def read_firm_facts(store, config: dict) -> dict[str, FirmFacts]:
 
     # The facts whose evidence the factors count: each firm's mentions,
     # its industries and its region.
-    wanted: dict[str, tuple[str, str, str | None]] = {}
+    fact_targets: dict[str, tuple[str, str, str | None]] = {}
     for facts in firms.values():
-        wanted[facts.key] = (facts.key, "mention", None)
+        fact_targets[facts.key] = (facts.key, "mention", None)
         for industry in facts.industries:
-            wanted[relation_fact(IN_INDUSTRY, facts.key, industry)] = (facts.key, IN_INDUSTRY, industry)
+            fact = relation_fact(IN_INDUSTRY, facts.key, industry)
+            fact_targets[fact] = (facts.key, IN_INDUSTRY, industry)
         if facts.region:
-            wanted[relation_fact(LOCATED_IN, facts.key, place_key(facts.region))] = (facts.key, LOCATED_IN, None)
+            fact = relation_fact(LOCATED_IN, facts.key, place_key(facts.region))
+            fact_targets[fact] = (facts.key, LOCATED_IN, None)
     for row in store.read(
         "UNWIND $facts AS f MATCH (e:Evidence {fact: f}) WHERE e.status = 'current' "
         "WITH e " + _EVIDENCE_RETURN,
         "read evidence of firms",
-        facts=sorted(wanted),
+        facts=sorted(fact_targets),
     ):
-        firm, kind, industry = wanted[row["fact"]]
+        firm, kind, industry = fact_targets[row["fact"]]
         facts = firms[firm]
         item = _item(row, policy)
         if kind == "mention":
@@ -451,6 +453,7 @@ def read_candidates(store, industry=None, region=None, min_score=None, top=None)
     if min_score is not None:
         conditions.append("c.score >= $min_score")
     where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+
     rows = store.read(
         f"MATCH (c:Candidate) {where} RETURN properties(c) AS c",
         "read candidates",
@@ -465,11 +468,12 @@ def read_candidates(store, industry=None, region=None, min_score=None, top=None)
             _public({**stored, "factors": json.loads(stored["factors"]), "flags": list(stored.get("flags") or [])})
         )
     candidates = sort_candidates(candidates)
+
     if top is not None:
-        kept, seen = [], defaultdict(int)
+        shortlist, seen = [], defaultdict(int)
         for candidate in candidates:
             if seen[candidate["industry"]] < top:
-                kept.append(candidate)
+                shortlist.append(candidate)
                 seen[candidate["industry"]] += 1
-        candidates = kept
+        candidates = shortlist
     return candidates

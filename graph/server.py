@@ -36,7 +36,7 @@ LOG_TAIL_LINES = 15
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Where and how to reach a running embedded server."""
+    """The URI and credentials of a running embedded server."""
 
     uri: str
     user: str

@@ -5,11 +5,11 @@ the graph shows is derived here, for the documents a load touched:
 
 * the latest complete version of a document (by ``fetched_at``, then key)
   is ``current``, older ones are ``superseded``;
-* a fact in a version holds (``current``) unless extraction marked it
-  removed, its document is repealed by a loaded document, a loaded
-  document that amends its document marks the same fact (or one of its
-  entities) removed, or its version is superseded; it then becomes
-  ``removed`` with ``removed_on`` and ``removed_by`` saying why;
+* a fact in a version is ``current`` unless one of four things removes
+  it: extraction marked it removed, a loaded document repeals its
+  document, a loaded document amending its document marks the same fact
+  (or one of its entities) removed, or a newer version supersedes its
+  version. A removed fact gets ``removed_on`` and ``removed_by``;
 * an entity is ``removed`` only when every mention of it is removed, and
   takes its name, region and role from its latest current mention, and
   the union of all aliases;
@@ -480,8 +480,8 @@ def _write_relationships(
 ) -> None:
     if not facts:
         return
-    # A fact with current evidence in scope holds whatever its evidence
-    # elsewhere says, so only the others need all their evidence read.
+    # A fact with current evidence in scope is current whatever its
+    # evidence elsewhere is, so only the others need all evidence read.
     rows = store.read(
         "UNWIND $facts AS f MATCH (e:Evidence {fact: f})-[:FROM_VERSION]->(v:DocumentVersion) "
         "RETURN f AS fact, e.key AS key, e.status AS status, e.removed_on AS removed_on, "

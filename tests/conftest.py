@@ -5,8 +5,8 @@ Graph fixtures (real store over Bolt, never a mock):
 * ``graph_server`` (session): one :class:`graph.GraphStore` for the whole
   test session. Without NEO4J_URI it starts the embedded ArcadeDB child
   process under a temporary directory and stops it at the end of the
-  session; with NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD,
-  NEO4J_DATABASE) it connects to that server instead, and the tests
+  session. With NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD,
+  NEO4J_DATABASE) it connects to that server instead. The tests then
   delete everything in that database.
 * ``graph_settings`` (session): :class:`bluecarbon.settings.Settings`
   whose NEO4J_URI points at that same server, for code under test that

@@ -32,13 +32,13 @@ def version(url: str, content: str = "a", fetched_at: str = "2024-01-01T08:00:00
     return SourceVersion(url=url, content_hash=f"sha-{content}", fetched_at=fetched_at, **fields)
 
 
-def said(sentence: str, name: str) -> Evidence:
+def evidence_at(sentence: str, name: str) -> Evidence:
     start = sentence.index(name)
     return Evidence(sentence, start, start + len(name))
 
 
 def entity(kind: str, name: str, *sentences: str, **fields) -> Entity:
-    return Entity(type=kind, name=name, evidence=[said(s, name) for s in sentences], **fields)
+    return Entity(type=kind, name=name, evidence=[evidence_at(s, name) for s in sentences], **fields)
 
 
 def relation(head: Entity, type_: str, tail: Entity, sentence: str, **fields) -> Relation:

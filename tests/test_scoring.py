@@ -48,7 +48,7 @@ S_HAIYUN = f"{HAIYUN}发展海洋食品加工。"
 S_JIUGANG = f"{JIUGANG}建设大型养殖工船。"
 
 
-def said(sentence: str, name: str, offset: int = 0) -> Evidence:
+def evidence_at(sentence: str, name: str, offset: int = 0) -> Evidence:
     """Return evidence for ``name`` in ``sentence``, which starts at
     ``offset`` in the document (evidence keys include the offsets)."""
     start = offset + sentence.index(name)
@@ -56,7 +56,7 @@ def said(sentence: str, name: str, offset: int = 0) -> Evidence:
 
 
 def entity(kind: str, name: str, *sentences: str, **fields) -> Entity:
-    evidence = [said(s, name, 1000 * i) for i, s in enumerate(sentences)]
+    evidence = [evidence_at(s, name, 1000 * i) for i, s in enumerate(sentences)]
     return Entity(type=kind, name=name, evidence=evidence, **fields)
 
 
