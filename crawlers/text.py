@@ -184,7 +184,7 @@ _DATE_PATTERNS = (
     re.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})"),
 )
 _DATE_LABELS = re.compile(
-    r"(?:发布日期|发布时间|成文日期|印发日期|日期|时间|发文日期)\s*[:：]\s*([^\n]{6,30})"
+    r"(?:发布日期|发布时间|成文日期|印发日期|日期|时间|发文日期)\s*[:：]\s*([^\n]{6,40})"
 )
 _ISSUER_LABELS = re.compile(
     r"(?:发文机关|发布机构|发文单位|来源|信息来源|发布单位)\s*[:：]\s*"
@@ -472,6 +472,10 @@ def _extract_html(body: bytes, url: str, content_type: str | None) -> tuple[str,
             _drop(element)
 
     container = _find_content(root)
+    # Government pages often show issuer, number and date in a table above
+    # the article, outside the container; labels are searched there too.
+    body = root.find("body")
+    meta["_page_text"] = element_text(body if body is not None else root)
     heading = article_heading or _first_heading(root)
     if meta.get("title") is None and heading:
         meta["title"] = heading
@@ -774,21 +778,27 @@ def parse_date(text: str) -> str | None:
 
 
 def _fill_metadata_from_text(text: str, meta: dict) -> None:
-    head = text[:3000]
+    page_text = meta.pop("_page_text", None)
+    created = meta.pop("_created", None)
+    for source in (text, page_text):
+        if source:
+            _fill_from_labels(source[:3000], meta)
+    if not meta.get("published"):
+        # A notice ends with its signature date (成文日期).
+        tail_dates = [parse_date(line) for line in text[-600:].splitlines()]
+        dated = [date for date in tail_dates if date]
+        meta["published"] = dated[-1] if dated else None
+    if not meta.get("published") and created:
+        meta["published"] = created
+
+
+def _fill_from_labels(head: str, meta: dict) -> None:
     if not meta.get("document_number"):
         meta["document_number"] = find_document_number(head)
     if not meta.get("published"):
         label = _DATE_LABELS.search(head)
         if label:
             meta["published"] = parse_date(label.group(1))
-    if not meta.get("published"):
-        # A notice ends with its signature date (成文日期).
-        tail_dates = [parse_date(line) for line in text[-600:].splitlines()]
-        dated = [date for date in tail_dates if date]
-        meta["published"] = dated[-1] if dated else None
-    created = meta.pop("_created", None)
-    if not meta.get("published") and created:
-        meta["published"] = created
     if not meta.get("issuer"):
         label = _ISSUER_LABELS.search(head)
         if label:

@@ -195,6 +195,25 @@ def test_html_metadata_from_labels_and_signature_date():
     assert meta["published"] == "2023-11-05"
 
 
+def test_html_metadata_table_outside_article():
+    html = """<html><head><title>关于印发行动计划的通知_威海市人民政府</title></head><body>
+    <table class="xxgk_table">
+      <tr><td>索引号：</td><td>11371000004412345A/2021-00017</td><td>发布机构：</td><td>威海市人民政府办公室</td></tr>
+      <tr><td>发文字号：</td><td>威政办字〔2021〕17号</td><td>成文日期：</td><td>2021-05-10</td></tr>
+    </table>
+    <div class="TRS_Editor">
+      <p>各区市人民政府，国家级开发区管委，南海新区管委，市政府各部门、单位：</p>
+      <p>《威海市海洋牧场建设三年行动计划》已经市政府同意，现印发给你们，请认真组织实施。</p>
+      <p>一、建设国家级海洋牧场示范区。支持威海海宝水产有限公司在褚岛海域建设人工鱼礁和海洋牧场平台。</p>
+    </div></body></html>"""
+    text, meta = extract_text(html.encode("utf-8"), url=URL, content_type="text/html")
+    assert text.startswith("各区市人民政府")
+    assert "索引号" not in text
+    assert meta["issuer"] == "威海市人民政府办公室"
+    assert meta["document_number"] == "威政办字〔2021〕17号"
+    assert meta["published"] == "2021-05-10"
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
