@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from opencc import OpenCC
@@ -29,13 +29,19 @@ _BLOCKS = re.compile(
     r"<script\b[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>|<!--.*?-->",
     re.IGNORECASE | re.DOTALL,
 )
+# Block-level tags end a line, as a browser shows them.
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|br|h[1-6]|li|ul|ol|tr|td|th|table|section|article|header|footer|nav|title|dd|dt|blockquote)\b[^<>]{0,400}>",
+    re.IGNORECASE,
+)
+_ENTITY = re.compile(r"&(nbsp|ensp|emsp|amp|lt|gt|quot|apos|#\d{1,6}|#x[0-9a-fA-F]{1,5});")
+_ENTITY_CHARS = {"nbsp": " ", "ensp": " ", "emsp": " ", "amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _DELETED = re.compile(
     r"<[a-zA-Z/!][^<>\n]{0,400}>"  # HTML tags
     r"|\{\{.*?\}\}|\{%.*?%\}|\$\{[^{}\n]{0,80}\}|\{\$[^{}\n]{0,80}\}"  # templates
     r"|<%.*?%>"
     r"|!\[[^\]\n]{0,200}\]\([^)\n]{0,400}\)"  # markdown images
-    r"|\$\\[a-zA-Z]+\$"  # LaTeX symbols used as bullets
-    r"|&(?:nbsp|ensp|emsp|amp|lt|gt|quot|#\d{1,6});",
+    r"|\$\\[a-zA-Z]+\$",  # LaTeX symbols used as bullets
     re.DOTALL,
 )
 # Pinyin gloss a converter writes after a word: 術(shù), 发(fā), 的(de).
@@ -101,28 +107,57 @@ class NormText:
     text: str
     offsets: list[int]  # offsets[i] is the original offset of text[i]
     garbled: list[tuple[int, int]]  # original spans judged garbled
+    # Original end of text[i] where it is not offsets[i] + 1 (a decoded
+    # HTML entity such as &gt; stands for several original characters).
+    wide: dict[int, int] = field(default_factory=dict)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map the normalised span [start, end) to an original span."""
         if end <= start:
             position = self.offsets[start] if start < len(self.offsets) else len(self.original)
             return position, position
-        return self.offsets[start], self.offsets[end - 1] + 1
+        last = end - 1
+        return self.offsets[start], self.wide.get(last, self.offsets[last] + 1)
 
 
-def _deleted_mask(text: str) -> bytearray:
-    """Mark characters that are left out of the working copy."""
+def _entity_char(name: str) -> str:
+    if name.startswith("#x"):
+        return chr(int(name[2:], 16))
+    if name.startswith("#"):
+        return chr(int(name[1:]))
+    return _ENTITY_CHARS[name]
+
+
+def _deleted_mask(text: str) -> tuple[bytearray, dict[int, str]]:
+    """Mark characters that are left out of the working copy.
+
+    Returns the mask (1 = delete, 2 = part of a run replaced by one line
+    break, 3 = replaced by the character in the returned map) and the
+    replacement characters of HTML entities.
+    """
     mask = bytearray(len(text))
-    # 1 = delete, 2 = replace by a line break
-    for match in _BLOCKS.finditer(text):
-        for index in range(match.start(), match.end()):
-            mask[index] = 2
+    replacements: dict[int, str] = {}
+    for pattern in (_BLOCKS, _BLOCK_TAG):
+        for match in pattern.finditer(text):
+            for index in range(match.start(), match.end()):
+                mask[index] = 2
+    for match in _ENTITY.finditer(text):
+        if mask[match.start()]:
+            continue
+        try:
+            replacement = _entity_char(match.group(1))
+        except (ValueError, OverflowError):
+            continue
+        mask[match.start()] = 3
+        replacements[match.start()] = replacement
+        for index in range(match.start() + 1, match.end()):
+            mask[index] = 1
     for pattern in (_DELETED, _GLOSS):
         for match in pattern.finditer(text):
             for index in range(match.start(), match.end()):
                 if not mask[index]:
                     mask[index] = 1
-    return mask
+    return mask, replacements
 
 
 def _is_cjk(char: str) -> bool:
@@ -141,12 +176,18 @@ def _join_breaks(text: str, mask: bytearray, word_frequency: dict[str, int] | No
     length = len(text)
     index = 0
     line_start = 0
+    kept_in_line = 0
     while index < length:
         char = text[index]
-        if char == "\n":
+        if mask[index] == 2:
+            kept_in_line = 0
+        elif char != "\n" and mask[index] != 1:
+            kept_in_line += 1
+        if char == "\n" and mask[index] != 2:
             previous = _previous_kept(text, mask, index)
             following = _next_kept(text, mask, index)
-            line_length = index - line_start
+            line_length = kept_in_line
+            kept_in_line = 0
             line_start = index + 1
             if (
                 previous is not None
@@ -156,7 +197,7 @@ def _join_breaks(text: str, mask: bytearray, word_frequency: dict[str, int] | No
                 and _is_cjk(text[following])
                 and text[previous] not in _SENTENCE_END
                 and "\n" not in text[index + 1 : following]
-                and not _HEADING_END.search(text[index - line_length : index])
+                and not _HEADING_END.search(text[max(0, previous - 3) : previous + 1])
                 and not _LINE_START.match(text, following)
             ):
                 mask[index] = 1
@@ -236,10 +277,11 @@ def normalize(
     the dictionary test for spaces inside words; both come from the
     segmenter's dictionary (:mod:`nlp.resources`).
     """
-    mask = _deleted_mask(text)
+    mask, replacements = _deleted_mask(text)
     _join_breaks(text, mask, word_frequency)
     chars: list[str] = []
     offsets: list[int] = []
+    wide: dict[int, int] = {}
     for index, char in enumerate(text):
         flag = mask[index]
         if flag == 1:
@@ -250,6 +292,9 @@ def normalize(
             chars.append("\n")
             offsets.append(index)
             continue
+        if flag == 3:
+            char = replacements[index]
+            wide[len(chars)] = text.index(";", index) + 1
         chars.append(_fold_width(to_simplified_char(char)))
         offsets.append(index)
     garbled: list[tuple[int, int]] = []
@@ -258,7 +303,7 @@ def normalize(
             for position in range(start, end):
                 chars[position] = GARBLE
             garbled.append((offsets[start], offsets[end - 1] + 1))
-    return NormText(text, "".join(chars), offsets, garbled)
+    return NormText(text, "".join(chars), offsets, garbled, wide)
 
 
 def _suspicion(chars: list[str], index: int, frequency: dict[str, int]) -> bool:

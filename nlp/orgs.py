@@ -288,7 +288,7 @@ def _acceptable(name, suffix, before_suffix, resources, tokens, starts) -> bool:
         return False  # 围绕政府: not a named government
     if core in resources.generic_cores and not suffix_kind_is_department(suffix, resources):
         return False
-    if len(core) == 1 and not name.startswith(("市", "省")) and suffix not in ("局", "委", "厅", "办"):
+    if len(core) == 1 and not name.startswith(("市", "省")) and len(suffix) < 2:
         return False
     if core.isdigit():
         return False

@@ -45,11 +45,19 @@ def test_headline_spaces_kept():
 def test_html_and_templates_masked():
     original = "<p>烟台<b>蓝海</b>科技有限公司</p>{{ footer }}${x}<script>var a='公司';</script>发布"
     norm = normalize(original)
-    assert norm.text == "烟台蓝海科技有限公司\n发布"
+    # Block tags (p, script) end a line; inline tags (b) vanish.
+    assert norm.text == "\n烟台蓝海科技有限公司\n发布"
     start = norm.text.index("蓝海")
-    begin, end = norm.span(start, start + 2)
-    assert original[begin:end] == "蓝海</b>"[:0] + original[begin:end]
-    assert original[begin] == "蓝"
+    assert norm.span(start, start + 2) == (original.index("蓝海"), original.index("蓝海") + 2)
+    start = norm.text.index("海科")
+    assert original[slice(*norm.span(start, start + 2))] == "海</b>科"
+
+
+def test_html_entities_decoded():
+    original = "首页&nbsp;&gt;&nbsp;要闻"
+    norm = normalize(original)
+    assert norm.text == "首页 > 要闻"
+    assert norm.span(3, 4) == (8, 12)
 
 
 def test_line_wrap_inside_long_line_joined():
