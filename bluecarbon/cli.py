@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bluecarbon import __version__
-from bluecarbon.errors import BlueCarbonError, DocumentError
+from bluecarbon.errors import BlueCarbonError
 from bluecarbon.settings import Settings, load_settings
 
 logger = logging.getLogger("bluecarbon")
@@ -171,9 +171,16 @@ def run_extract(args, settings: Settings) -> int:
     for path in args.files:
         try:
             text = nlp.read_input(Path(path))
+            if not text.strip():
+                print(f"warning: {path} is empty; nothing to extract", file=sys.stderr)
+                continue
             extraction = nlp.extract(text)
-        except (DocumentError, OSError) as error:
+        except BlueCarbonError as error:
             print(f"error: {path}: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        except OSError as error:
+            print(f"error: {path} cannot be read: {error.strerror}", file=sys.stderr)
             failed += 1
             continue
         for entity in extraction.entities:
