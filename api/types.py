@@ -544,7 +544,14 @@ class Candidate(graphene.ObjectType):
 
 
 def _entity_type(label: str, extra: dict, doc: str):
-    attributes = {"__doc__": doc, "Meta": type("Meta", (), {"interfaces": (Entity,)}), **extra}
+    attributes = {
+        "__doc__": doc,
+        "Meta": type("Meta", (), {"interfaces": (Entity,)}),
+        # Entity.resolve_type picks the object type of an interface value,
+        # so the `type` field needs its own resolver on each object type.
+        "resolve_type": staticmethod(lambda entity, info: entity["type"]),
+        **extra,
+    }
     return type(label, (graphene.ObjectType,), attributes)
 
 
