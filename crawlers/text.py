@@ -9,6 +9,7 @@ detected (charset-normalizer).
 from __future__ import annotations
 
 import codecs
+import html
 import io
 import re
 from collections.abc import Iterable
@@ -190,6 +191,11 @@ _ISSUER_LABELS = re.compile(
     r"(?:发文机关|发布机构|发文单位|来源|信息来源|发布单位)\s*[:：]\s*"
     r"([\u4e00-\u9fff（）()]{2,40})"
 )
+# CMS leftovers inside text nodes: escaped tags (&lt;p&gt; shows as <p>),
+# unfilled template variables, and entities escaped twice (&amp;nbsp;).
+_LEFTOVER_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,10}(?:\s[^<>\n]{0,200})?/?>")
+_TEMPLATE_VARIABLE = re.compile(r"\{\{[^{}\n]{0,100}\}\}|\$\{[^{}\n]{0,100}\}|<%[^%\n]{0,100}%>")
+_LEFTOVER_ENTITY = re.compile(r"&(?:nbsp|ensp|emsp|thinsp|lt|gt|amp|quot|apos|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
 _TITLE_SUFFIX = re.compile(r"\s*[-_|—–]+\s*[^-_|—–]{2,30}$")
 _SENTENCE_END = "。！？；：!?;:”」』）)"
 
@@ -223,6 +229,8 @@ def extract_text(
     else:
         text, meta = _extract_plain(body, url, content_type)
     meta["kind"] = kind
+    if kind in (KIND_HTML, KIND_TEXT):
+        text = remove_markup_leftovers(text)
     text = text.strip()
     if not text:
         raise DocumentError(
@@ -231,6 +239,16 @@ def extract_text(
         )
     _fill_metadata_from_text(text, meta)
     return text, meta
+
+
+def remove_markup_leftovers(text: str) -> str:
+    """Remove escaped HTML tags, unfilled template variables and entities
+    escaped twice from extracted text, line by line."""
+    text = _TEMPLATE_VARIABLE.sub("", text)
+    text = _LEFTOVER_TAG.sub("", text)
+    text = _LEFTOVER_ENTITY.sub(lambda match: html.unescape(match.group(0)), text)
+    lines = [_clean_inline(line) if "\t" not in line else line for line in text.split("\n")]
+    return "\n".join(line for line in lines if line.strip())
 
 
 def detect_kind(body: bytes, *, url: str, content_type: str | None) -> str:

@@ -145,6 +145,22 @@ def test_html_source_wraps_between_chinese_characters_vanish():
     assert text == "威海市海洋发展局发布通知，专家组成员：王立新 陈建华。"
 
 
+def test_html_markup_leftovers_removed():
+    html = (
+        "<html><body><div class='content'>"
+        "<p>&lt;p&gt;威海海澜生物科技有限公司&lt;/p&gt;建设海洋牧场。</p>"
+        "<p>来源：{{article.source}}　编辑：${editor}</p>"
+        "<p>市海洋发展局&amp;nbsp;负责。R&amp;D投入增长。</p>"
+        "</div></body></html>"
+    )
+    text, _ = extract_text(html.encode("utf-8"), url=URL, content_type="text/html")
+    assert text.splitlines() == [
+        "威海海澜生物科技有限公司建设海洋牧场。",
+        "来源： 编辑：",
+        "市海洋发展局 负责。R&D投入增长。",
+    ]
+
+
 def test_html_heading_outside_body_is_first_line():
     html = (
         "<html><body><h1>海澜生物签约</h1><div class='info'>来源：威海日报</div>"
