@@ -21,24 +21,34 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from api.access import InvalidToken, token_name
 from bluecarbon import export
 from bluecarbon.errors import BlueCarbonError
 from bluecarbon.model import INDUSTRIES
+from graph import api_reads
 
 logger = logging.getLogger("bluecarbon.web")
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NON_LOCAL = "non-local"
+REVIEW_STATUSES = ("SHORTLISTED", "REJECTED", "NEEDS_REVIEW")
 
 
 class _InvalidParameter(ValueError):
     pass
 
 
-def web_routes(graph) -> list[BaseRoute]:
+def web_routes(graph, settings=None) -> list[BaseRoute]:
     """Return the routes of the web page: ``/``, ``/static/...`` and
-    ``/export.xlsx``."""
+    ``/export.xlsx``. ``settings`` defaults to
+    :func:`bluecarbon.settings.load_settings` of the environment; the
+    export asks for a bearer token when its ``api_read_token_required`` is
+    set, as /graphql does for reads."""
+    if settings is None:
+        from bluecarbon.settings import load_settings
+
+        settings = load_settings()
 
     async def index(request: Request) -> Response:
         # The page is a single document whose scripts change often, so the
@@ -46,6 +56,12 @@ def web_routes(graph) -> list[BaseRoute]:
         return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
 
     async def export_xlsx(request: Request) -> Response:
+        try:
+            user = token_name(request.headers.get("authorization"), settings.api_tokens)
+        except InvalidToken as error:
+            return _unauthenticated(str(error))
+        if user is None and settings.api_read_token_required:
+            return _unauthenticated("this server needs an Authorization: Bearer <token> header")
         try:
             filters = _export_filters(request.query_params)
         except _InvalidParameter as error:
@@ -92,12 +108,18 @@ def _export_filters(params) -> dict:
     local = params.get("local") or None
     if local not in (None, "true", "false"):
         raise _InvalidParameter(f"local={local!r} is invalid; use true or false")
+    review_status = params.get("reviewStatus") or None
+    if review_status not in (None, *REVIEW_STATUSES):
+        raise _InvalidParameter(
+            f"reviewStatus={review_status!r} is invalid; use one of: " + ", ".join(REVIEW_STATUSES)
+        )
     return {
         "industry": industry,
         "region": params.get("region") or None,
         "min_score": _score(params, "minScore"),
         "max_score": _score(params, "maxScore"),
         "local": None if local is None else local == "true",
+        "review_status": review_status,
     }
 
 
@@ -122,14 +144,25 @@ def _select(graph, filters: dict) -> list[dict]:
     )
     # graph.candidates filters by industry, region and minimum score only;
     # the other filters of the page apply here, with the same meaning as
-    # the GraphQL arguments maxScore and local.
+    # the GraphQL arguments maxScore, local and reviewStatus.
     if filters["max_score"] is not None:
         candidates = [c for c in candidates if c["score"] <= filters["max_score"]]
     if filters["local"] is True:
         candidates = [c for c in candidates if c.get("region") and NON_LOCAL not in c["flags"]]
     elif filters["local"] is False:
         candidates = [c for c in candidates if not c.get("region") or NON_LOCAL in c["flags"]]
+    if filters["review_status"] is not None:
+        candidates = _with_review_status(graph, candidates, filters["review_status"])
     return candidates
+
+
+def _with_review_status(graph, candidates: list[dict], status: str) -> list[dict]:
+    # graph.candidates gives the firm's key as `key`.
+    keys = {
+        api_reads.review_key(c["key"], f"industry:{c['industry_code']}"): c for c in candidates
+    }
+    reviews = api_reads.reviews_by_key(graph, keys)
+    return [c for key, c in keys.items() if reviews.get(key, {}).get("status") == status]
 
 
 def _workbook_bytes(graph, filters: dict) -> tuple[bytes, int]:
@@ -139,6 +172,14 @@ def _workbook_bytes(graph, filters: dict) -> tuple[bytes, int]:
     with tempfile.TemporaryDirectory(prefix="bluecarbon-export-") as folder:
         path = export.write_xlsx(candidates, Path(folder) / "candidates.xlsx")
         return path.read_bytes(), len(candidates)
+
+
+def _unauthenticated(message: str) -> Response:
+    return PlainTextResponse(
+        f"请先登录后再导出。({message})",
+        status_code=401,
+        headers={"WWW-Authenticate": "Bearer"},
+    )
 
 
 def _export_filename(filters: dict) -> str:

@@ -20,8 +20,11 @@ import httpx
 import pytest
 import uvicorn
 from openpyxl import load_workbook
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
 
 from api.server import create_app
+from api.web import web_routes
 from bluecarbon.model import (
     AFFILIATED_WITH,
     COOPERATES_WITH,
@@ -38,6 +41,7 @@ from bluecarbon.model import (
     Relation,
     SourceVersion,
 )
+from graph import api_reads
 
 AQUACULTURE = "绿色水产养殖业"
 MATERIALS = "海洋生态新材料产业"
@@ -264,6 +268,43 @@ def test_export_filters_score_range(base_url, web_graph, tmp_path):
     assert kept == [s for s in sorted(scores, reverse=True) if s >= scores[0] + 0.5]
 
 
+def test_export_filters_review_status(web_graph, graph_settings, tmp_path):
+    api_reads.set_review(
+        web_graph,
+        firm_key=f"Firm:{QINGDAO}",
+        industry_key="industry:15",
+        status="REJECTED",
+        note="非本地企业",
+        author=TOKEN_NAME,
+        at="2026-01-05T09:00:00Z",
+    )
+    client = TestClient(Starlette(routes=web_routes(web_graph, graph_settings)))
+    response = client.get("/export.xlsx", params={"reviewStatus": "REJECTED"})
+    assert response.status_code == 200
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(response.content)
+    workbook = load_workbook(path)
+    names = [
+        row[1]
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    assert names == [QINGDAO]
+
+
+def test_export_needs_token_when_reads_do(web_graph, graph_settings):
+    settings = dataclasses.replace(
+        graph_settings, api_tokens={TOKEN_NAME: TOKEN}, api_read_token_required=True
+    )
+    client = TestClient(Starlette(routes=web_routes(web_graph, settings)))
+    assert client.get("/export.xlsx").status_code == 401
+    wrong = client.get("/export.xlsx", headers={"Authorization": "Bearer wrong"})
+    assert wrong.status_code == 401
+    assert "not valid" in wrong.text
+    right = client.get("/export.xlsx", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert right.status_code == 200
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
@@ -271,6 +312,7 @@ def test_export_filters_score_range(base_url, web_graph, tmp_path):
         ({"minScore": "ten"}, "minScore='ten' is not a number"),
         ({"maxScore": "nan"}, "maxScore='nan' is not a finite number"),
         ({"local": "yes"}, "local='yes' is invalid"),
+        ({"reviewStatus": "DONE"}, "reviewStatus='DONE' is invalid"),
     ],
 )
 def test_export_rejects_invalid_filter(base_url, params, message):

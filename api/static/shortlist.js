@@ -5,6 +5,7 @@ import { fill, h, formatPoints } from "./dom.js";
 import { loadCandidates, PAGE_SIZE } from "./data.js";
 import { FLAGS, GROUPS, REVIEW_STATUSES, SORTS, factorGroup, factorLabel } from "./labels.js";
 import { reviewBadge, reviewForm } from "./review.js";
+import { storedToken } from "./gql.js";
 
 // Cursors of the pages seen so far, per filter set: cursors[i] starts page i + 1.
 const cursorsByFilter = new Map();
@@ -40,7 +41,7 @@ function filterParams(filters) {
 
 export function exportUrl(filters) {
   const query = new URLSearchParams();
-  for (const name of ["industry", "region", "minScore", "maxScore", "local"]) {
+  for (const name of ["industry", "region", "minScore", "maxScore", "local", "reviewStatus"]) {
     const value = filterParams(filters)[name];
     if (value !== null && value !== undefined && value !== "") query.set(name, value);
   }
@@ -84,7 +85,7 @@ function filterForm(context, filters) {
       ? select("sort", "排序", sorts.map((value) => [value, SORTS[value] || value]), filters.sort || sorts[0])
       : null,
     h("button", { type: "submit", id: "apply-filters" }, "筛选"),
-    h("a", { class: "button secondary", id: "download", href: exportUrl(filters), download: "" }, "下载 Excel"),
+    h("a", { class: "button secondary", id: "download", href: exportUrl(filters), download: "", onclick: downloadWithToken }, "下载 Excel"),
   );
   const apply = () => {
     const data = new FormData(form);
@@ -99,6 +100,28 @@ function filterForm(context, filters) {
   // Choices in a list apply at once; typed values apply on Enter or the button.
   for (const element of form.querySelectorAll("select")) element.addEventListener("change", apply);
   return form;
+}
+
+// A plain link cannot send the Authorization header, which a server that
+// requires tokens for reads asks for; with a stored token the workbook is
+// fetched with the header and saved from memory.
+async function downloadWithToken(event) {
+  const token = storedToken();
+  if (!token) return;
+  event.preventDefault();
+  const link = event.currentTarget;
+  const response = await fetch(link.href, { headers: { Authorization: "Bearer " + token } });
+  if (!response.ok) {
+    alert("导出失败：" + (await response.text()));
+    return;
+  }
+  const blob = await response.blob();
+  const match = /filename\*=UTF-8''([^;]+)/.exec(response.headers.get("Content-Disposition") || "");
+  const save = h("a", { href: URL.createObjectURL(blob), download: match ? decodeURIComponent(match[1]) : "candidates.xlsx" });
+  document.body.append(save);
+  save.click();
+  save.remove();
+  setTimeout(() => URL.revokeObjectURL(save.href), 10000);
 }
 
 function sortEnum(api) {
