@@ -536,7 +536,7 @@ def _add_alias_mentions(groups: list[Group], norm: NormText, resources: Resource
                     forms.append(alias)
             for core in _core_names(entity.name, resources):
                 if core not in forms and _usable_short_name(core, resources):
-                    if any(free(pos, pos + len(core)) and _bounded(text, pos, pos + len(core), resources) for pos in _occurrences(text, core)):
+                    if any(free(pos, pos + len(core)) for pos in _occurrences(text, core)):
                         entity.aliases.append(core)
                         forms.append(core)
         for form in forms:
@@ -545,7 +545,7 @@ def _add_alias_mentions(groups: list[Group], norm: NormText, resources: Resource
             for position in _occurrences(text, form):
                 end = position + len(form)
                 if free(position, end):
-                    if entity.type == PERSON and not _person_boundary(text, position, end):
+                    if entity.type == PERSON and not _person_boundary(text, position, end, resources):
                         continue
                     taken[position:end] = b"\x01" * (end - position)
                     group.mentions.append(
@@ -556,15 +556,13 @@ def _add_alias_mentions(groups: list[Group], norm: NormText, resources: Resource
         group.entity.evidence.sort(key=lambda item: item.start)
 
 
-def _person_boundary(text: str, start: int, end: int) -> bool:
+def _person_boundary(text: str, start: int, end: int, resources: Resources) -> bool:
+    """王彬 inside 王彬彬 is not a mention of 王彬."""
+    name = text[start:end]
+    if len(name) != 2:
+        return True
     after = text[end : end + 1]
-    before = text[start - 1 : start] if start else ""
-    return not (before and before in "的") or True if after != "" else True
-
-
-def _bounded(text: str, start: int, end: int, resources: Resources) -> bool:
-    """A short name stands alone: not glued inside a longer word."""
-    return True
+    return not (after and plausible_name(name + after, resources))
 
 
 def _prefix_free_names(name: str, resources: Resources) -> list[str]:
@@ -738,10 +736,6 @@ def _assign_people(groups: list[Group], text: str, resources: Resources) -> None
         if entity.type != PERSON:
             continue
         for item in group.mentions:
-            mention = item.mention
-            anchor = item.start
-            if mention.title_start is not None:
-                anchor = item.start - (mention.end - mention.start) * 0 - (item.start - (item.start - (mention.start - mention.title_start)))
             best = _affiliation_for(orgs, text, item, resources)
             if best is not None:
                 entity.affiliation = best.entity.name
