@@ -30,6 +30,7 @@ NON_LOCAL = "non-local"
 THIN_EVIDENCE = "thin-evidence"
 # Flags that list a candidate after the others, whatever its score.
 LISTED_APART = (NON_LOCAL, THIN_EVIDENCE)
+CANDIDATE_BATCH = 1000
 LINK_TYPES = ("AFFILIATED_WITH", "DEVELOPS", "COOPERATES_WITH", "PART_OF", "RESPONSIBLE_FOR")
 COUNTS = (
     "industry_sentences",
@@ -402,22 +403,28 @@ def _store_candidates(store, candidates: list[dict]) -> None:
         }
         for c in candidates
     ]
-    store.write_all(
-        [
+    existing = store.read("MATCH (c:Candidate) RETURN c.key AS key", "read candidate keys")
+    stale = sorted({row["key"] for row in existing} - {row["key"] for row in rows})
+    statements = []
+    for start in range(0, len(stale), CANDIDATE_BATCH):
+        statements.append(
             (
-                "MATCH (c:Candidate) WHERE NOT c.key IN $keys DETACH DELETE c",
-                {"keys": [row["key"] for row in rows]},
-            ),
+                "UNWIND $keys AS key MATCH (c:Candidate {key: key}) DETACH DELETE c",
+                {"keys": stale[start : start + CANDIDATE_BATCH]},
+            )
+        )
+    for start in range(0, len(rows), CANDIDATE_BATCH):
+        statements.append(
             (
                 "UNWIND $rows AS row "
                 "MATCH (f:Firm {key: row.firm}) MATCH (i:Industry {key: row.industry}) "
                 "MERGE (c:Candidate {key: row.key}) SET c += row.props "
                 "MERGE (c)-[:FOR_FIRM]->(f) MERGE (c)-[:IN_INDUSTRY]->(i)",
-                {"rows": rows},
-            ),
-        ],
-        "store candidates",
-    )
+                {"rows": rows[start : start + CANDIDATE_BATCH]},
+            )
+        )
+    # One transaction, so readers see the old candidates or the new ones.
+    store.write_all(statements, "store candidates")
 
 
 def _public(candidate: dict) -> dict:

@@ -9,6 +9,8 @@ import os
 import signal
 import socket
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -175,3 +177,45 @@ def test_startup_failure_names_log(tmp_path):
         open_graph(settings)
 
     assert "password" in str(caught.value)
+
+
+@embedded_only
+def test_second_open_reuses_running_server(tmp_path):
+    settings = load_settings(tmp_path, environ={})
+
+    with open_graph(settings) as first:
+        pid = first.server.process.pid
+        with open_graph(settings) as second:
+            assert second.uri == first.uri
+            assert second.server.process is None
+        # Closing the second store leaves the first one's server running.
+        assert _pid_alive(pid)
+        assert first.read("RETURN 1 AS one") == [{"one": 1}]
+
+
+@embedded_only
+def test_server_stops_when_parent_killed(tmp_path):
+    script = (
+        "import sys, time\n"
+        "from bluecarbon.settings import load_settings\n"
+        "from graph import open_graph\n"
+        "graph = open_graph(load_settings(sys.argv[1], environ={}))\n"
+        "print(graph.server.process.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as parent:
+        try:
+            server_pid = int(parent.stdout.readline())
+            assert _pid_alive(server_pid)
+            parent.kill()
+            parent.wait(timeout=30)
+        finally:
+            if parent.poll() is None:
+                parent.kill()
+                parent.wait()
+
+    assert _wait_gone(server_pid)
