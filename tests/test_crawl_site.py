@@ -28,7 +28,7 @@ TEST_SETTINGS = {
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_START_DELAY": 0,
     "AUTOTHROTTLE_MAX_DELAY": 0.5,
-    "DOWNLOAD_TIMEOUT": 1,
+    "DOWNLOAD_TIMEOUT": 1.5,
     "RETRY_TIMES": 1,
     "DOWNLOAD_MAXSIZE": 1_000_000,
     "REDIRECT_MAX_TIMES": 3,
@@ -164,7 +164,7 @@ def make_handler(site: FixtureSite) -> type[StaticSiteHandler]:
                 number = int(path.removeprefix("/chain/").removesuffix(".html"))
                 self.redirect(f"/chain/{number + 1}.html")
             elif path == "/slow.html":
-                time.sleep(2.5)
+                time.sleep(4)
                 self.send_bytes(200, html("很慢的页面", "<p>迟到的内容。</p>").encode(), utf8, send_body)
             elif path == "/private/secret.html":
                 self.send_bytes(200, html("内部", "<p>不应抓取。</p>").encode(), utf8, send_body)
@@ -258,7 +258,7 @@ def test_offsite_and_image_links_not_followed(crawled):
 def test_failure_reasons(crawled):
     base = crawled["base"]
     reasons = {item.url: item.reason for item in crawled["first"].failures}
-    assert reasons[f"{base}/slow.html"] == "timed out after 1 s (DOWNLOAD_TIMEOUT), 2 attempts"
+    assert reasons[f"{base}/slow.html"] == "timed out after 1.5 s (DOWNLOAD_TIMEOUT), 2 attempts"
     assert reasons[f"{base}/huge.html"] == (
         "response larger than DOWNLOAD_MAXSIZE (1000000 bytes); "
         "download it by hand and add it as a file"
@@ -277,7 +277,7 @@ def test_failures_recorded_in_store(crawled):
     store = crawled["store"]
     state = store.status(f"{crawled['base']}/slow.html")
     assert state["status"] == "failed"
-    assert state["failure_reason"].startswith("timed out after 1 s")
+    assert state["failure_reason"].startswith("timed out after 1.5 s")
 
 
 def test_slow_page_retried_once(crawled):
