@@ -1,0 +1,67 @@
+"""The command line reports bad input per file and goes on."""
+
+import json
+import subprocess
+import sys
+
+
+def bluecarbon(*args, cwd):
+    return subprocess.run(
+        [sys.executable, "-m", "bluecarbon.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_extract_goes_on_after_bad_files(tmp_path):
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "binary.pdf").write_bytes(b"%PDF-1.4\x00\x01\x02")
+    (tmp_path / "good.html").write_text(
+        "<html><body><p>威海海澜生物科技有限公司研发水下滑翔机。</p></body></html>",
+        encoding="utf-8",
+    )
+    result = bluecarbon(
+        "extract", "empty.txt", "binary.pdf", "missing.txt", "good.html", cwd=tmp_path
+    )
+    assert result.returncode == 1
+    assert "warning: empty.txt is empty; nothing to extract" in result.stderr
+    assert "error: binary.pdf:" in result.stderr
+    assert "error: missing.txt:" in result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    firms = [record for record in records if record["type"] == "Firm"]
+    assert [firm["name"] for firm in firms] == ["威海海澜生物科技有限公司"]
+    assert firms[0]["document"] == "good.html"
+    evidence = firms[0]["evidence"][0]
+    html = (tmp_path / "good.html").read_text(encoding="utf-8")
+    assert html[evidence["start"]:evidence["end"]] == "威海海澜生物科技有限公司"
+    assert not (tmp_path / "data").exists()
+
+
+def test_invalid_uri_is_one_line_error(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "bluecarbon.cli", "stats"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"NEO4J_URI": "bolt//nowhere", "PATH": "/usr/bin:/bin"},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("error: NEO4J_URI 'bolt//nowhere' is not a valid URI")
+    assert "Traceback" not in result.stderr
+
+
+def test_top_must_be_positive(tmp_path):
+    result = bluecarbon("candidates", "--top", "0", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "'0' is not a positive integer" in result.stderr
+
+
+def test_changes_without_snapshots(tmp_path):
+    result = bluecarbon("--data-dir", str(tmp_path / "d"), "changes", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "no ranking snapshots" in result.stderr
