@@ -42,8 +42,8 @@ class _InvalidParameter(ValueError):
 def web_routes(graph, settings=None) -> list[BaseRoute]:
     """Return the routes of the web page: ``/``, ``/static/...`` and
     ``/export.xlsx``. ``settings`` defaults to
-    :func:`bluecarbon.settings.load_settings` of the environment; the
-    export asks for a bearer token when its ``api_read_token_required`` is
+    :func:`bluecarbon.settings.load_settings` of the environment. The
+    export requires a bearer token when ``api_read_token_required`` is
     set, as /graphql does for reads."""
     if settings is None:
         from bluecarbon.settings import load_settings
@@ -59,12 +59,15 @@ def web_routes(graph, settings=None) -> list[BaseRoute]:
         try:
             user = token_name(request.headers.get("authorization"), settings.api_tokens)
         except InvalidToken as error:
+            logger.warning("export rejected from %s: %s", _client(request), error)
             return _unauthenticated(str(error))
         if user is None and settings.api_read_token_required:
+            logger.warning("export rejected from %s: no bearer token", _client(request))
             return _unauthenticated("this server needs an Authorization: Bearer <token> header")
         try:
             filters = _export_filters(request.query_params)
         except _InvalidParameter as error:
+            logger.warning("export rejected from %s: %s", _client(request), error)
             return PlainTextResponse(str(error), status_code=400)
         try:
             content, count = await run_in_threadpool(_workbook_bytes, graph, filters)
@@ -96,8 +99,8 @@ def web_routes(graph, settings=None) -> list[BaseRoute]:
 
 
 def _export_filters(params) -> dict:
-    """Read the shortlist filters of the export URL; raise
-    _InvalidParameter naming the bad one."""
+    """Read the shortlist filters of the export URL and raise
+    _InvalidParameter naming the first invalid one."""
     industry = params.get("industry") or None
     if industry is not None:
         found = [i for i in INDUSTRIES if industry in (i.name, i.code)]
@@ -142,9 +145,9 @@ def _select(graph, filters: dict) -> list[dict]:
         region=filters["region"],
         min_score=filters["min_score"],
     )
-    # graph.candidates filters by industry, region and minimum score only;
-    # the other filters of the page apply here, with the same meaning as
-    # the GraphQL arguments maxScore, local and reviewStatus.
+    # graph.candidates filters by industry, region and minimum score only.
+    # The page's other filters apply here, with the meaning of the GraphQL
+    # arguments maxScore, local and reviewStatus.
     if filters["max_score"] is not None:
         candidates = [c for c in candidates if c["score"] <= filters["max_score"]]
     if filters["local"] is True:
@@ -172,6 +175,10 @@ def _workbook_bytes(graph, filters: dict) -> tuple[bytes, int]:
     with tempfile.TemporaryDirectory(prefix="bluecarbon-export-") as folder:
         path = export.write_xlsx(candidates, Path(folder) / "candidates.xlsx")
         return path.read_bytes(), len(candidates)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def _unauthenticated(message: str) -> Response:

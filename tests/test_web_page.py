@@ -133,6 +133,7 @@ def _documents() -> list[tuple[SourceVersion, Extraction]]:
             extractor_version="test-web",
         ),
     )
+
     deleted = _entity(FIRM, HAIDA, f"删去“{HAIDA}”。", status=REMOVED)
     amendment = (
         _version(AMENDMENT_URL, "2022-03-15", "关于修改蓝碳经济发展行动方案的通知", issuer="威海市人民政府办公室"),
@@ -142,6 +143,7 @@ def _documents() -> list[tuple[SourceVersion, Extraction]]:
             extractor_version="test-web",
         ),
     )
+
     haida = _entity(
         FIRM, HAIDA, LIST_SENTENCE, aliases=["海大水产"], industries=[AQUACULTURE], region="荣成市"
     )

@@ -63,8 +63,8 @@ const CANDIDATE_DETAIL_SPEC = {
   factors: { ...FACTOR_SPEC, evidence: EVIDENCE_SPEC },
 };
 
-// The type comes from __typename, which every object has; Entity.type
-// says the same.
+// The type comes from __typename, which every object has and which
+// equals Entity.type.
 const ENTITY_SPEC = {
   key: true,
   __typename: true,

@@ -19,7 +19,7 @@ const LINKED_SECTIONS = [
   ["Place", "地区"],
 ];
 
-// Return the text that tells when a removed sentence was in force, such
+// Return the text that states when a removed sentence was in force, such
 // as "2021年版本提及，2022年修改通知删除". A removed sentence of a notice
 // that itself amends or repeals another document is the deleting
 // sentence, not a deleted one.
@@ -78,10 +78,13 @@ function evidenceItem(evidence, documents) {
   const version = evidence.version;
   const document = documents[version.url];
   const note = amendmentText(evidence, document);
-  const struck = evidence.status === "removed" && !isDeletingSentence(evidence, document);
+  let className = "evidence";
+  if (evidence.status === "removed") {
+    className += isDeletingSentence(evidence, document) ? " deleting" : " removed";
+  }
   return h(
     "li",
-    { class: "evidence" + (struck ? " removed" : evidence.status === "removed" ? " deleting" : "") },
+    { class: className },
     h("q", { class: "sentence" }, evidence.sentence),
     " ",
     sourceLine(version),

@@ -196,7 +196,7 @@ export class Api {
 
   // Build `alias: field(arg: $var ...) { selection }` and the variable
   // definitions for the arguments that the field accepts and that have a
-  // value; arguments the server does not know are dropped and returned.
+  // value. Arguments the server does not know are dropped and returned.
   call(parentType, fieldName, args, spec, { alias = null, prefix = "" } = {}) {
     const field = this.field(parentType, fieldName);
     if (!field) throw new ApiError(`服务器的 GraphQL 接口没有 ${fieldName} 字段`, "MISSING_FIELD");

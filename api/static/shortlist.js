@@ -21,10 +21,16 @@ function readFilters(params) {
     region: params.region || null,
     minScore: number(params.minScore),
     maxScore: number(params.maxScore),
-    local: params.local === "true" ? true : params.local === "false" ? false : null,
+    local: parseLocal(params.local),
     reviewStatus: params.reviewStatus || null,
     sort: params.sort || null,
   };
+}
+
+function parseLocal(value) {
+  if (value === "true") return true;
+  if (value === "false") return false;
+  return null;
 }
 
 function filterParams(filters) {
@@ -103,8 +109,8 @@ function filterForm(context, filters) {
 }
 
 // A plain link cannot send the Authorization header, which a server that
-// requires tokens for reads asks for; with a stored token the workbook is
-// fetched with the header and saved from memory.
+// requires tokens for reads expects. So with a stored token the workbook
+// is fetched with the header and saved from memory.
 async function downloadWithToken(event) {
   const token = storedToken();
   if (!token) return;
