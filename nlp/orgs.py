@@ -14,6 +14,7 @@ import re
 
 from bluecarbon.model import DEPARTMENT, FIRM, INSTITUTE
 from nlp.candidates import Mention, Token
+from nlp.matching import TermIndex
 from nlp.normalize import CJK
 from nlp.resources import Resources
 
@@ -46,28 +47,21 @@ _COORDINATED_STATION = re.compile(
 )
 
 
-def _suffix_pattern(resources: Resources) -> re.Pattern:
-    alternatives = "|".join(re.escape(suffix) for suffix, _ in resources.org_suffixes)
-    return re.compile(f"(?:{alternatives})")
-
-
-_PATTERN_CACHE: dict[int, re.Pattern] = {}
+_INDEX_CACHE: dict[int, TermIndex] = {}
 
 
 def find_organisations(text: str, tokens: list[Token], resources: Resources) -> list[Mention]:
     """Return organisation mentions in one paragraph."""
-    pattern = _PATTERN_CACHE.get(id(resources))
-    if pattern is None:
-        pattern = _PATTERN_CACHE[id(resources)] = _suffix_pattern(resources)
+    index = _INDEX_CACHE.get(id(resources))
+    if index is None:
+        index = _INDEX_CACHE[id(resources)] = TermIndex(suffix for suffix, _ in resources.org_suffixes)
     suffix_kind = dict(resources.org_suffixes)
     starts = {token.start: index for index, token in enumerate(tokens)}
     ends = {token.end: index for index, token in enumerate(tokens)}
     covering = _covering_index(tokens, len(text))
 
     mentions: list[Mention] = []
-    for match in pattern.finditer(text):
-        suffix = match.group()
-        start, end = match.span()
+    for start, end, suffix in index.finditer(text):
         if not _suffix_is_word(text, tokens, covering, starts, ends, start, end, resources):
             continue
         end = _extend_qualifier(text, end, resources)

@@ -13,6 +13,7 @@ import re
 
 from bluecarbon.model import PERSON
 from nlp.candidates import Mention, Token
+from nlp.matching import TermIndex
 from nlp.normalize import CJK
 from nlp.resources import Resources
 
@@ -122,21 +123,22 @@ def _slogan(text: str, end: int, resources: Resources) -> bool:
     return any(text.startswith(word, end) for word in resources.slogan_followers)
 
 
-_PATTERNS: dict[tuple[int, str], re.Pattern] = {}
+_INDEXES: dict[tuple[int, str], TermIndex] = {}
 
 
-def _title_pattern(resources: Resources) -> re.Pattern:
+def _title_index(resources: Resources) -> TermIndex:
+    """Titles, longest first at each position, so 总经理 wins over 经理."""
     key = (id(resources), "titles")
-    if key not in _PATTERNS:
-        _PATTERNS[key] = re.compile("|".join(map(re.escape, resources.titles_by_length)))
-    return _PATTERNS[key]
+    if key not in _INDEXES:
+        _INDEXES[key] = TermIndex(resources.titles)
+    return _INDEXES[key]
 
 
-def _speech_pattern(resources: Resources) -> re.Pattern:
+def _speech_index(resources: Resources) -> TermIndex:
     key = (id(resources), "speech")
-    if key not in _PATTERNS:
-        _PATTERNS[key] = re.compile("|".join(map(re.escape, resources.speech_verbs)))
-    return _PATTERNS[key]
+    if key not in _INDEXES:
+        _INDEXES[key] = TermIndex(resources.speech_verbs)
+    return _INDEXES[key]
 
 
 def find_people(text: str, tokens: list[Token], resources: Resources) -> list[Mention]:
@@ -144,15 +146,12 @@ def find_people(text: str, tokens: list[Token], resources: Resources) -> list[Me
     tokens_at = {token.start: token for token in tokens}
     found: dict[tuple[int, int], Mention] = {}
     # The alternation lists longer titles first, so 总经理 wins over 经理.
-    for match in _title_pattern(resources).finditer(text):
-        title = match.group()
-        start, end = match.span()
+    for start, end, title in _title_index(resources).finditer(text):
         kind = resources.titles[title]
         _title_then_name(text, start, end, title, kind, tokens_at, resources, found)
         if kind in _POSTFIX_KINDS and title not in _POSTFIX_EXCLUDED:
             _name_then_title(text, start, title, kind, resources, found)
-    for match in _speech_pattern(resources).finditer(text):
-        start = match.start()
+    for start, _, _ in _speech_index(resources).finditer(text):
         hit = _name_before(text, start, resources)
         if hit and not any(s <= hit[0] < e for s, e in found):
             name_start, name = hit

@@ -32,6 +32,9 @@ if not Doc.has_extension("tokens"):
     Doc.set_extension("tokens", default=None)
 if not Doc.has_extension("mentions"):
     Doc.set_extension("mentions", default=None)
+# Doc.text is rebuilt from the tokens on every access, so it is read once.
+if not Doc.has_extension("plain_text"):
+    Doc.set_extension("plain_text", default=None)
 
 
 def _add(doc: Doc, mentions) -> None:
@@ -48,7 +51,7 @@ def _add(doc: Doc, mentions) -> None:
 def tokens_component(doc: Doc) -> Doc:
     """Attach jieba tokens with their dictionary part-of-speech tags."""
     tags = load_resources().word_tags
-    text = doc.text
+    text = doc._.plain_text = doc.text
     # Reading offsets as arrays avoids creating a Python Token per word.
     starts = doc.to_array(IDX).tolist()
     lengths = doc.to_array(LENGTH).tolist()
@@ -64,21 +67,21 @@ def tokens_component(doc: Doc) -> Doc:
 @Language.component("bc_organisations")
 def organisations_component(doc: Doc) -> Doc:
     """Find firms, institutes and departments."""
-    _add(doc, find_organisations(doc.text, doc._.tokens, load_resources()))
+    _add(doc, find_organisations(doc._.plain_text, doc._.tokens, load_resources()))
     return doc
 
 
 @Language.component("bc_people")
 def people_component(doc: Doc) -> Doc:
     """Find people next to titles and verbs of speech."""
-    _add(doc, find_people(doc.text, doc._.tokens, load_resources()))
+    _add(doc, find_people(doc._.plain_text, doc._.tokens, load_resources()))
     return doc
 
 
 @Language.component("bc_technologies")
 def technologies_component(doc: Doc) -> Doc:
     """Find technologies, products, equipment and materials."""
-    _add(doc, find_technologies(doc.text, doc._.tokens, load_resources()))
+    _add(doc, find_technologies(doc._.plain_text, doc._.tokens, load_resources()))
     return doc
 
 

@@ -13,6 +13,7 @@ import re
 
 from bluecarbon.model import TECHNOLOGY
 from nlp.candidates import Mention, Token
+from nlp.matching import TermIndex
 from nlp.normalize import CJK
 from nlp.resources import Resources
 
@@ -60,40 +61,35 @@ def find_technologies(text: str, tokens: list[Token], resources: Resources) -> l
     return _resolve(mentions, resources)
 
 
-_TERM_PATTERNS: dict[int, re.Pattern] = {}
+_INDEXES: dict[tuple[int, str], TermIndex] = {}
+
+
+def _index(resources: Resources, kind: str) -> TermIndex:
+    key = (id(resources), kind)
+    if key not in _INDEXES:
+        terms = resources.tech_terms if kind == "terms" else resources.tech_suffixes
+        _INDEXES[key] = TermIndex(terms)
+    return _INDEXES[key]
 
 
 def _lexicon_terms(text: str, resources: Resources) -> list[Mention]:
-    pattern = _TERM_PATTERNS.get(id(resources))
-    if pattern is None:
-        terms = sorted(resources.tech_terms, key=len, reverse=True)
-        pattern = _TERM_PATTERNS[id(resources)] = re.compile("|".join(map(re.escape, terms)))
     return [
-        Mention(TECHNOLOGY, match.start(), match.end(), match.group(), match.group(), rule="lexicon")
-        for match in pattern.finditer(text)
+        Mention(TECHNOLOGY, start, end, term, term, rule="lexicon")
+        for start, end, term in _index(resources, "terms").finditer(text)
     ]
 
 
-_SUFFIX_PATTERNS: dict[int, re.Pattern] = {}
-
-
 def _suffix_names(text, tokens, covering, resources) -> list[Mention]:
-    pattern = _SUFFIX_PATTERNS.get(id(resources))
-    if pattern is None:
-        pattern = _SUFFIX_PATTERNS[id(resources)] = re.compile(
-            "|".join(map(re.escape, resources.tech_suffixes))
-        )
     ends = {token.end for token in tokens}
     mentions = []
-    for match in pattern.finditer(text):
-        end = match.end()
+    for suffix_start, end, suffix in _index(resources, "suffixes").finditer(text):
         if end not in ends and not (end < len(text) and not _NAME_CHAR.match(text[end])):
             continue
         if text.startswith(("报", "网", "杂志"), end):
             continue  # 中国银行保险报 is a newspaper
-        start = _walk_left(text, tokens, covering, match.start(), resources)
+        start = _walk_left(text, tokens, covering, suffix_start, resources)
         name = text[start:end]
-        core = name[: len(name) - len(match.group())]
+        core = name[: len(name) - len(suffix)]
         if len(core) < 2 or name in resources.tech_generic or core in resources.tech_generic:
             continue
         if name.endswith(_VAGUE_ENDINGS):
