@@ -82,7 +82,8 @@ CREATE TABLE IF NOT EXISTS frontier (
     url TEXT PRIMARY KEY,
     host TEXT NOT NULL,
     discovered_at TEXT NOT NULL,
-    referrer TEXT
+    referrer TEXT,
+    redirected_at TEXT
 );
 CREATE INDEX IF NOT EXISTS frontier_host ON frontier (host);
 """
@@ -127,11 +128,19 @@ class DocumentStore:
         db = self._connection()
         # executescript() commits on its own; the statements are idempotent.
         db.executescript(_SCHEMA)
+        self._add_missing_columns(db)
         with self._transaction() as db:
             db.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)",
                 (str(SCHEMA_VERSION),),
             )
+
+    @staticmethod
+    def _add_missing_columns(db: sqlite3.Connection) -> None:
+        # Stores created before the column existed get it added.
+        columns = {row[1] for row in db.execute("PRAGMA table_info(frontier)")}
+        if "redirected_at" not in columns:
+            db.execute("ALTER TABLE frontier ADD COLUMN redirected_at TEXT")
 
     def __repr__(self) -> str:
         return f"DocumentStore({str(self.root)!r})"
@@ -388,6 +397,21 @@ class DocumentStore:
                 rows,
             )
 
+    def mark_redirected(self, urls: Iterable[str]) -> None:
+        """Record that ``urls`` redirected elsewhere, so that they count as
+        checked although no document is stored under them."""
+        now = utc_now()
+        rows = [(url, url_host(url), now, now) for url in urls]
+        if not rows:
+            return
+        with self._transaction() as db:
+            db.executemany(
+                """INSERT INTO frontier (url, host, discovered_at, redirected_at)
+                VALUES (?, ?, ?, ?)
+                ON CONFLICT (url) DO UPDATE SET redirected_at = excluded.redirected_at""",
+                rows,
+            )
+
     def known_urls(self, hosts: Iterable[str]) -> list[str]:
         """Return every stored or discovered URL on ``hosts`` (``host[:port]``),
         sorted."""
@@ -396,10 +420,18 @@ class DocumentStore:
 
     def crawl_state(self, hosts: Iterable[str]) -> tuple[list[str], list[str]]:
         """Return the URLs on ``hosts`` (``host[:port]``) that were checked
-        at least once, and the discovered ones never checked, both sorted."""
+        at least once, and the discovered ones never checked, both sorted.
+
+        A URL that redirected counts as checked; one that robots.txt
+        forbade does not, so it is tried again once robots.txt allows it.
+        """
         selected = {host.lower() for host in hosts}
         db = self._connection()
         checked = {row["url"] for row in db.execute("SELECT url FROM documents")}
+        checked.update(
+            row["url"]
+            for row in db.execute("SELECT url FROM frontier WHERE redirected_at IS NOT NULL")
+        )
         discovered = {row["url"] for row in db.execute("SELECT url FROM frontier")}
         return (
             sorted(url for url in checked if url_host(url) in selected),

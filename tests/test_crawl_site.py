@@ -65,6 +65,8 @@ INDEX = html(
     <li><a href="/logo.png">图片</a></li>
     <li><a href="http://other.invalid/page.html">外部网站</a></li>
     <li><a href="/files/plan.pdf#page=2">PDF第二页</a></li>
+    <li><a href="/moved.html">已迁移</a></li>
+    <li><a href="/relocating.html">将迁移</a></li>
     </ul>""",
 )
 
@@ -90,6 +92,7 @@ class FixtureSite:
     def __init__(self) -> None:
         self.changing_version = 1
         self.vanished = False
+        self.relocated = False
         self.hits: Counter[str] = Counter()
         self.conditional_hits: Counter[str] = Counter()
         self.lock = threading.Lock()
@@ -153,6 +156,15 @@ def make_handler(site: FixtureSite) -> type[StaticSiteHandler]:
                     self.send_bytes(404, b"<h1>404</h1>", utf8, send_body)
                 else:
                     self.send_bytes(200, html("会消失的页面", "<p>暂存内容。</p>").encode(), utf8, send_body)
+            elif path == "/moved.html":
+                self.redirect("/new-home.html", status=301)
+            elif path == "/new-home.html":
+                self.send_bytes(200, html("新地址", "<p>迁移后的页面。</p>").encode(), utf8, send_body)
+            elif path == "/relocating.html" and site.relocated:
+                self.redirect("/relocated.html", status=301)
+            elif path in ("/relocating.html", "/relocated.html"):
+                # Same body and so the same ETag at the old and the new URL.
+                self.send_bytes(200, html("迁移的页面", "<p>内容不变。</p>").encode(), utf8, send_body)
             elif path == "/huge.html":
                 body = html("超大页面", "<p>" + "海" * 1_000_000 + "</p>").encode()
                 self.send_bytes(200, body, utf8, send_body)
@@ -172,8 +184,8 @@ def make_handler(site: FixtureSite) -> type[StaticSiteHandler]:
                 self.send_bytes(404, b"not found", "text/plain", send_body)
             return True
 
-        def redirect(self, location: str) -> None:
-            self.send_response(302)
+        def redirect(self, location: str, status: int = 302) -> None:
+            self.send_response(status)
             self.send_header("Location", location)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -193,6 +205,7 @@ def crawled(tmp_path_factory):
         first_hits = Counter(site.hits)
         site.changing_version = 2
         site.vanished = True
+        site.relocated = True
         second = crawl([f"{base_url}/"], store, settings=TEST_SETTINGS)
     return {
         "site": site,
@@ -218,6 +231,8 @@ STORED_PATHS = [
     "/items/4.html",
     "/list/1.html",
     "/list/2.html",
+    "/new-home.html",
+    "/relocating.html",
     "/vanishing.html",
     "/wrong-meta.html",
 ]
@@ -320,22 +335,42 @@ def test_pagination_reaches_all_items(crawled):
 
 def test_second_crawl_counts(crawled):
     report = crawled["second"]
-    assert report.new == 0
+    assert report.new == 1
     assert report.changed == 1
     assert report.gone == 1
-    assert report.unchanged == len(STORED_PATHS) - 2
+    assert report.unchanged == len(STORED_PATHS) - 3
     assert report.failed == len(FAILED_PATHS)
     assert report.skipped_by_robots == 1
 
 
-def test_second_crawl_adds_exactly_one_version(crawled):
+def test_second_crawl_adds_changed_and_relocated_versions(crawled):
     store = crawled["store"]
     base = crawled["base"]
     first_keys = {version.key for version in crawled["first_pending"]}
     new_versions = [v for v in store.pending_versions() if v.key not in first_keys]
-    assert [version.url for version in new_versions] == [f"{base}/changing.html"]
+    assert sorted(version.url for version in new_versions) == [
+        f"{base}/changing.html",
+        f"{base}/relocated.html",
+    ]
     assert len(store.versions(f"{base}/changing.html")) == 2
-    assert "第2版内容" in store.read_text(new_versions[0])
+    changed = store.latest_version(f"{base}/changing.html")
+    assert "第2版内容" in store.read_text(changed)
+
+
+def test_redirect_source_counts_as_checked(crawled):
+    base = crawled["base"]
+    checked, unvisited = crawled["store"].crawl_state([base.removeprefix("http://")])
+    assert f"{base}/moved.html" in checked
+    assert f"{base}/relocating.html" in checked
+    assert unvisited == [f"{base}/private/secret.html"]
+
+
+def test_relocated_page_fetched_without_old_validators(crawled):
+    # The redirect from /relocating.html carried its ETag, which matches
+    # /relocated.html; the crawler asks again without it.
+    assert crawled["site"].hits["/relocated.html"] == 2
+    version = crawled["store"].latest_version(f"{crawled['base']}/relocated.html")
+    assert version is not None
 
 
 def test_vanished_page_marked_gone_with_versions(crawled):
@@ -352,6 +387,7 @@ def test_documents_statuses(crawled):
     documents = {item["url"]: item["status"] for item in crawled["store"].documents()}
     expected = {f"{base}{path}": "ok" for path in STORED_PATHS}
     expected[f"{base}/vanishing.html"] = "gone"
+    expected[f"{base}/relocated.html"] = "ok"
     expected.update({f"{base}{path}": "failed" for path in FAILED_PATHS})
     assert documents == expected
 
@@ -375,7 +411,7 @@ def test_report_saved_under_data_dir(crawled):
 def test_report_text(crawled):
     text = str(crawled["second"]).splitlines()
     assert re.fullmatch(
-        r"Crawled 1 source\(s\): 0 new, 1 changed, 11 unchanged, 1 gone, "
+        r"Crawled 1 source\(s\): 1 new, 1 changed, 12 unchanged, 1 gone, "
         r"4 failed, 1 skipped by robots\.txt in \d+\.\d s",
         text[0],
     )

@@ -281,3 +281,19 @@ def test_killed_writer_leaves_consistent_store(tmp_path):
     for document in store.documents():
         assert document["status"] == "ok"
         assert document["content_hash"] is not None
+
+
+def test_old_frontier_table_gains_column(tmp_path):
+    root = tmp_path / "documents"
+    root.mkdir()
+    db = sqlite3.connect(root / "index.sqlite3")
+    db.execute(
+        "CREATE TABLE frontier (url TEXT PRIMARY KEY, host TEXT NOT NULL, "
+        "discovered_at TEXT NOT NULL, referrer TEXT)"
+    )
+    db.execute("INSERT INTO frontier VALUES ('http://127.0.0.1/a.html', '127.0.0.1', 'x', NULL)")
+    db.commit()
+    db.close()
+    store = DocumentStore(root)
+    store.mark_redirected(["http://127.0.0.1/a.html"])
+    assert store.crawl_state(["127.0.0.1"]) == (["http://127.0.0.1/a.html"], [])

@@ -110,13 +110,16 @@ class SiteSpider(scrapy.Spider):
 
     # -- requests ------------------------------------------------------------
 
-    def _request(self, url: str, *, dont_filter: bool = False) -> scrapy.Request:
+    def _request(
+        self, url: str, *, dont_filter: bool = False, conditional: bool = True
+    ) -> scrapy.Request:
         assert self.ledger is not None
+        headers = self.ledger.store.conditional_headers(url) if conditional else {}
         return scrapy.Request(
             url,
             callback=self.parse_page,
             errback=self.on_error,
-            headers=self.ledger.store.conditional_headers(url),
+            headers=headers,
             dont_filter=dont_filter,
             meta={"handle_httpstatus_list": HANDLED_STATUSES, RECHECK_META: dont_filter},
         )
@@ -146,8 +149,16 @@ class SiteSpider(scrapy.Spider):
         # the reactor keeps downloading meanwhile.
         assert self.ledger is not None
         url = response.url
+        redirected_from = response.request.meta.get("redirect_urls")
+        if redirected_from:
+            await asyncio.to_thread(self.ledger.store.mark_redirected, redirected_from)
 
         if response.status == 304:
+            if self.ledger.store.latest_version(url) is None:
+                # A redirect carried the validators of the URL it started
+                # from, and the target has no stored version to keep.
+                yield self._request(url, dont_filter=True, conditional=False)
+                return
             await asyncio.to_thread(self.ledger.unchanged, url)
             return
         if response.status in (404, 410):
@@ -189,7 +200,7 @@ class SiteSpider(scrapy.Spider):
         if failure.check(HttpError):
             status = error.response.status
             reason = f"HTTP {status} from the server"
-            if status >= 500:
+            if status in {int(code) for code in settings.getlist("RETRY_HTTP_CODES", [])}:
                 reason += f" (after {settings.getint('RETRY_TIMES')} retries)"
             self.ledger.failed(url, reason)
         elif failure.check(IgnoreRequest):
