@@ -115,8 +115,7 @@ def _name_before(text: str, position: int, resources: Resources) -> tuple[int, s
 
 
 def _ends_title(text: str, position: int, resources: Resources) -> bool:
-    head = text[max(0, position - 6) : position]
-    return any(head.endswith(title) for title in resources.titles_by_length)
+    return any(text[max(0, position - length) : position] in resources.titles for length in range(2, 8))
 
 
 def _slogan(text: str, end: int, resources: Resources) -> bool:
