@@ -8,6 +8,7 @@ screenshot and the page's HTML under test-artifacts/.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import shutil
 import socket
@@ -180,10 +181,10 @@ def web_graph(graph_server):
 # -- the app on 127.0.0.1 -----------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def base_url(web_graph, graph_settings):
-    settings = dataclasses.replace(graph_settings, api_tokens={TOKEN_NAME: TOKEN})
-    app = create_app(web_graph, settings)
+@contextlib.contextmanager
+def _serve(app):
+    """Run app with uvicorn in a thread on a free port of 127.0.0.1 and
+    yield its base URL."""
     # ws="none": the page uses no websockets, and uvicorn's websockets
     # import is not needed.
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", ws="none"))
@@ -203,6 +204,23 @@ def base_url(web_graph, graph_settings):
         server.should_exit = True
         thread.join(timeout=10)
         listener.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(web_graph, graph_settings):
+    settings = dataclasses.replace(graph_settings, api_tokens={TOKEN_NAME: TOKEN})
+    with _serve(create_app(web_graph, settings)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def locked_base_url(web_graph, graph_settings):
+    """An app whose GraphQL reads need a bearer token."""
+    settings = dataclasses.replace(
+        graph_settings, api_tokens={TOKEN_NAME: TOKEN}, api_read_token_required=True
+    )
+    with _serve(create_app(web_graph, settings)) as url:
+        yield url
 
 
 # -- the routes, without a browser ----------------------------------------------------
@@ -621,3 +639,38 @@ def test_download_workbook(page, base_url):
     assert HAIDA in names
     assert QINGDAO in names
     assert sheet.cell(row=1, column=7).value == "证据 evidence"
+
+
+def test_shortlist_row_review(page, base_url):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    _open(page, base_url + "/#/list?industry=" + quote(MATERIALS))
+    page.execute_script(f"sessionStorage.setItem('bluecarbon.token', '{TOKEN}')")
+    row = page.find_element(By.CSS_SELECTOR, "#shortlist tr.candidate")
+    row.find_element(By.CSS_SELECTOR, "button.review-toggle").click()
+    form = page.find_element(By.CSS_SELECTOR, "#shortlist tr.review-row form")
+    Select(form.find_element(By.CSS_SELECTOR, "select.review-select")).select_by_value("NEEDS_REVIEW")
+    form.find_element(By.CSS_SELECTOR, "button.review-save").click()
+
+    def shown(d):
+        cells = d.find_elements(By.CSS_SELECTOR, "#shortlist td.review-cell")
+        return cells and "待复核" in cells[0].text and TOKEN_NAME in cells[0].text
+
+    _wait_for(page, shown, "the row does not show the stored review")
+    page.execute_script("sessionStorage.clear()")
+
+
+def test_locked_server_needs_sign_in(page, locked_base_url):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page.get(locked_base_url + "/")
+    WebDriverWait(page, WAIT_SECONDS).until(
+        lambda d: d.find_element(By.ID, "main").get_attribute("data-state") == "error"
+    )
+    assert "访问令牌" in page.find_element(By.ID, "main").text
+    page.find_element(By.ID, "token").send_keys(TOKEN)
+    page.find_element(By.ID, "signin-button").click()
+    _wait_for(page, lambda d: HAIDA in _row_names(d), "the shortlist did not load after sign-in")
+    page.execute_script("sessionStorage.clear()")

@@ -58,7 +58,8 @@ async function route() {
     main.dataset.state = "ready";
   } catch (error) {
     console.error(error);
-    fill(main, 
+    fill(
+    main,
       h("div", { class: "error", role: "alert" }, "加载失败：", error.message || String(error)),
     );
     main.dataset.state = "error";
@@ -100,6 +101,8 @@ function renderSignIn(problem = "") {
         if (!input.value.trim()) return;
         storeToken(input.value.trim());
         renderSignIn();
+        // A server that requires a token for reads could not be read before.
+        if (!api.types) start();
       },
     },
     input,
@@ -110,18 +113,24 @@ function renderSignIn(problem = "") {
 }
 
 async function start() {
-  api.onTokenRejected = (message) => renderSignIn("令牌无效，已退出登录：" + message);
-  renderSignIn();
   try {
     await api.loadSchema();
     context.industries = await loadIndustries(api);
   } catch (error) {
-    fill(main, h("div", { class: "error", role: "alert" }, "无法读取 GraphQL 接口：", error.message));
+    api.types = null;
+    let hint = "";
+    if (error.code === "UNAUTHENTICATED") hint = "本服务器要求登录后查看，请在右上角输入访问令牌。";
+    if (error.code === "GRAPHQL_VALIDATION_FAILED") hint = "本页需要 GraphQL 内省查询，请确认服务器未关闭内省（BLUECARBON_API_INTROSPECTION）。";
+    fill(main, h("div", { class: "error", role: "alert" }, "无法读取 GraphQL 接口：", error.message, h("br"), hint));
     main.dataset.state = "error";
     return;
   }
-  window.addEventListener("hashchange", route);
   await route();
 }
 
+api.onTokenRejected = (message) => renderSignIn("令牌无效，已退出登录：" + message);
+renderSignIn();
+window.addEventListener("hashchange", () => {
+  if (api.types) route();
+});
 start();
