@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 
+from bluecarbon.errors import GraphError
 from bluecarbon.model import Extraction, SourceVersion
 from graph import keys
 from graph.plan import LoadPlan, build_plan
@@ -74,6 +75,7 @@ ON CREATE SET r.status = 'current'
 def load_version(store, version: SourceVersion, extraction: Extraction) -> dict:
     """Write one version and its facts, link it to the documents it
     amends or repeals, and update statuses; return counts."""
+    _check_version(version)
     plan = build_plan(version, extraction)
     counts = {
         "entities": sum(len(rows) for rows in plan.entities.values()),
@@ -105,6 +107,15 @@ def load_version(store, version: SourceVersion, extraction: Extraction) -> dict:
     )
     log.info("loaded %s: %s", version.key, counts)
     return counts
+
+
+def _check_version(version: SourceVersion) -> None:
+    for name in ("url", "content_hash", "fetched_at"):
+        if not getattr(version, name):
+            raise GraphError(
+                f"cannot load version {version.key!r}: its {name} is empty; "
+                "the document store must record url, content_hash and fetched_at"
+            )
 
 
 def _write_version(store, plan: LoadPlan, key: str, action: str) -> None:

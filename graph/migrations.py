@@ -90,6 +90,11 @@ def migrations(dialect) -> list[Migration]:
         Migration("001", "unique key on every label", _unique_keys(dialect)),
         Migration("002", "indexes for lookups by name, text, status, fact", _lookup_indexes(dialect)),
         Migration("003", "the six ecological marine industries", _industries()),
+        Migration(
+            "004",
+            "index documents by normalised number",
+            ((dialect.index("document_number_key", DOCUMENT, "number_key"), {}),),
+        ),
     ]
 
 

@@ -167,6 +167,16 @@ def test_load_links_industry_place_and_document(graph_store):
     assert node(graph_store, "DocumentVersion", PLAN_VERSION)["complete"] is True
 
 
+def test_load_rejects_version_without_hash(graph_store):
+    bare = SourceVersion(url="https://www.example.cn/a.html", content_hash="", fetched_at="2024-01-01T00:00:00Z")
+
+    with pytest.raises(GraphError) as caught:
+        graph_store.load(bare, Extraction())
+
+    assert "content_hash" in str(caught.value)
+    assert graph_store.stats()["nodes"].get("Document") is None
+
+
 def test_evidence_fact_names_relationship(graph_store):
     graph_store.load(*plan())
 

@@ -49,10 +49,10 @@ def test_migrate_from_empty_then_again(graph_store):
     first = graph_store.migrate()
     second = graph_store.migrate()
 
-    assert first == ["001", "002", "003"]
+    assert first == ["001", "002", "003", "004"]
     assert second == []
     stats = graph_store.stats()
-    assert stats["nodes"] == {"Industry": len(INDUSTRIES), "Migration": 3}
+    assert stats["nodes"] == {"Industry": len(INDUSTRIES), "Migration": 4}
 
 
 def test_migrations_recorded_with_time(graph_store):
@@ -60,7 +60,7 @@ def test_migrations_recorded_with_time(graph_store):
         "MATCH (m:Migration) RETURN m.version AS version, m.applied_at AS applied_at "
         "ORDER BY m.version"
     )
-    assert [row["version"] for row in rows] == ["001", "002", "003"]
+    assert [row["version"] for row in rows] == ["001", "002", "003", "004"]
     for row in rows:
         assert row["applied_at"].startswith("20")
 
@@ -77,6 +77,7 @@ def test_constraints_and_indexes_present(graph_store):
         assert (label, "key") in indexed, label
     assert ("Firm", "search_text") in indexed
     assert ("Evidence", "fact") in indexed
+    assert ("Document", "number_key") in indexed
 
 
 def test_duplicate_key_raises_graph_error(graph_store):
