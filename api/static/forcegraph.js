@@ -11,10 +11,10 @@ function svg(tag, attrs = {}) {
   return element;
 }
 
-const REPULSION = 14000;
-const SPRING = 0.04;
-const REST_LENGTH = 140;
-const GRAVITY = 0.012;
+const REPULSION = 40000;
+const SPRING = 0.03;
+const REST_LENGTH = 150;
+const GRAVITY = 0.005;
 const DAMPING = 0.82;
 const TICKS = 320;
 
@@ -102,6 +102,10 @@ export function drawGraph(container, graph, { width = 960, height = 620, centre 
     });
   }
 
+  // Repulsion weakens as nodes are added, so that a large neighbourhood
+  // still fits in the drawing instead of piling up along its border.
+  const repulsion = REPULSION * Math.min(1, 20 / Math.max(1, nodes.length));
+
   function tick(alpha) {
     for (let i = 0; i < nodes.length; i++) {
       const a = nodes[i];
@@ -116,7 +120,7 @@ export function drawGraph(container, graph, { width = 960, height = 620, centre 
           dy = (i % 2) - 0.5;
           distance2 = 1;
         }
-        const force = (REPULSION * alpha) / distance2;
+        const force = (repulsion * alpha) / distance2;
         const distance = Math.sqrt(distance2);
         a.vx += (dx / distance) * force;
         a.vy += (dy / distance) * force;
