@@ -36,6 +36,7 @@ _TECH_VERBS = {
     "利用", "养殖", "捕获", "拉挤", "耐压", "密封", "防水", "导热", "耐蚀", "综合", "检波",
     "滑翔", "控制", "制造", "建造", "纺丝", "增强", "定位", "导航", "通信", "储能", "发电",
     "脱硫", "压载", "测深", "采矿", "智能", "修复", "育苗", "加工", "回收", "排放",
+    "质押", "抵押", "挂钩", "融资", "自适应",
 }
 _FRAME_HEAD = re.compile(r"(?:等|及其他)[^。；;！？!?，,（）]{0,12}?(装备|设备|装置|仪器|器材|材料)")
 _CODE = re.compile(
@@ -58,6 +59,7 @@ def find_technologies(text: str, tokens: list[Token], resources: Resources) -> l
     mentions.extend(_suffix_names(text, tokens, covering, resources))
     mentions.extend(_enumerations(text, tokens, covering, resources))
     mentions.extend(_codes(text))
+    mentions.extend(_english_products(text))
     return _resolve(mentions, resources)
 
 
@@ -118,12 +120,13 @@ def _walk_left(text, tokens, covering, start, resources) -> int:
             break
         token = tokens[covering[position - 1]]
         word = text[token.start : position]
-        if word in _OPENERS or any(word.endswith(opener) and len(opener) >= 2 for opener in _OPENERS):
+        if word in _OPENERS or _adverb_and_opener(word):
             break
         if word in resources.triggers and word not in _TECH_VERBS:
             break
         tag = resources.word_tags.get(word) or ""
-        if tag.startswith(_STOP_TAGS) and word not in _TECH_VERBS:
+        numeral_word = tag == "m" and len(word) >= 3 and not word.startswith("第")  # 多层次
+        if tag.startswith(_STOP_TAGS) and word not in _TECH_VERBS and not numeral_word:
             break
         if tag.startswith("v") and word not in _TECH_VERBS:
             break
@@ -131,6 +134,14 @@ def _walk_left(text, tokens, covering, start, resources) -> int:
             break
         position = token.start
     return position
+
+
+_ADVERBS = ("大力", "积极", "重点", "加快", "着力", "进一步", "全力", "集中", "努力", "持续")
+
+
+def _adverb_and_opener(word: str) -> bool:
+    """大力发展, 积极推广: an adverb glued to an opening verb."""
+    return any(word.startswith(adverb) and word[len(adverb) :] in _OPENERS for adverb in _ADVERBS)
 
 
 def _enumerations(text, tokens, covering, resources) -> list[Mention]:
@@ -165,6 +176,20 @@ def _enumerations(text, tokens, covering, resources) -> list[Mention]:
                 continue
             mentions.append(Mention(TECHNOLOGY, item_start, item_end, name, name, rule="enumeration"))
     return mentions
+
+
+_ENGLISH_PRODUCT = re.compile(
+    r"[“\"'‘]([A-Z][A-Za-z\-]+(?: [A-Z][A-Za-z\-]+){0,5} "
+    r"(?:Loan|Loans|Bond|Bonds|Insurance|Fund|System|Platform|Robot|Vessel|Buoy|Sensor))[”\"'’]"
+)
+
+
+def _english_products(text: str) -> list[Mention]:
+    """Quoted English product names on bilingual pages: "Green Agricultural Loan"."""
+    return [
+        Mention(TECHNOLOGY, match.start(1), match.end(1), match.group(1), match.group(1), rule="english")
+        for match in _ENGLISH_PRODUCT.finditer(text)
+    ]
 
 
 def _codes(text: str) -> list[Mention]:
