@@ -72,9 +72,13 @@ ON CREATE SET r.status = 'current'
 """
 
 
-def load_version(store, version: SourceVersion, extraction: Extraction) -> dict:
+def load_version(store, version: SourceVersion, extraction: Extraction, *, force: bool = False) -> dict:
     """Write one version and its facts, link it to the documents it
-    amends or repeals, and update statuses; return counts."""
+    amends or repeals, and update statuses; return counts.
+
+    A complete version whose stored extraction hash matches is left as it
+    is (its writes would change nothing) unless ``force`` is true.
+    """
     _check_version(version)
     plan = build_plan(version, extraction)
     counts = {
@@ -85,6 +89,10 @@ def load_version(store, version: SourceVersion, extraction: Extraction) -> dict:
         "skipped": plan.skipped,
     }
     action = f"load version {version.key}"
+
+    if not force and _already_loaded(store, version.key, plan.digest):
+        log.debug("version %s is already loaded from the same extraction", version.key)
+        return counts
 
     _write_version(store, plan, version.key, action)
     _write_batches(store, _PLACES, plan.places, action)
@@ -116,6 +124,16 @@ def _check_version(version: SourceVersion) -> None:
                 f"cannot load version {version.key!r}: its {name} is empty; "
                 "the document store must record url, content_hash and fetched_at"
             )
+
+
+def _already_loaded(store, key: str, digest: str) -> bool:
+    rows = store.read(
+        "MATCH (v:DocumentVersion {key: $key}) "
+        "RETURN v.extraction AS extraction, v.complete AS complete",
+        "read a version's load state",
+        key=key,
+    )
+    return bool(rows) and rows[0]["extraction"] == digest and rows[0]["complete"] is True
 
 
 def _write_version(store, plan: LoadPlan, key: str, action: str) -> None:

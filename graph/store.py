@@ -157,12 +157,16 @@ class GraphStore:
 
         return apply_migrations(self)
 
-    def load(self, version: SourceVersion, extraction: Extraction) -> dict:
-        """Load one document version and what was extracted from it;
-        return counts of the rows written."""
+    def load(self, version: SourceVersion, extraction: Extraction, *, force: bool = False) -> dict:
+        """Load one document version and what was extracted from it, and
+        return counts of its rows.
+
+        A version already loaded completely from the same extraction is
+        skipped unless ``force`` is true.
+        """
         from graph.loader import load_version
 
-        return load_version(self, version, extraction)
+        return load_version(self, version, extraction, force=force)
 
     def rank(self, scoring_path: str | Path | None = None) -> list[dict]:
         """Score firms per industry and store them as Candidate nodes."""

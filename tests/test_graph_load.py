@@ -205,6 +205,17 @@ def test_reload_leaves_checksum_unchanged(graph_store):
     assert graph_store.checksum() == first
 
 
+def test_forced_reload_leaves_checksum_unchanged(graph_store):
+    graph_store.load(*plan())
+    graph_store.load(*amendment())
+    first = graph_store.checksum()
+
+    graph_store.load(*plan(), force=True)
+    graph_store.load(*amendment(), force=True)
+
+    assert graph_store.checksum() == first
+
+
 def test_checksum_changes_with_content(graph_store):
     graph_store.load(*plan())
     before = graph_store.checksum()
