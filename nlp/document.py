@@ -1,4 +1,4 @@
-"""What a document says about itself, and which of its text is deleted.
+"""Document facts stated in the text, and the spans an amendment deletes.
 
 Reads the title, issuer, document number and date, the documents it
 amends or repeals, and the spans an amendment notice deletes: in

@@ -28,7 +28,7 @@ def english_names(text: str) -> list[tuple[int, int, str]]:
     A span starts and ends on a capitalised word (or a legal form such as
     Ltd.) and stays within one phrase: punctuation other than the comma
     before a legal form ends it. All sub-spans are returned, because
-    "Weihai Tuozhan Fiber, the General New Materials business" holds two
+    "Weihai Tuozhan Fiber, the General New Materials business" contains two
     names; the caller keeps the ones that align with a Chinese name.
     """
     runs: list[list[re.Match]] = []

@@ -1,6 +1,6 @@
 """Score extraction against gold annotations.
 
-A directory holds ``NAME.txt`` documents, each with ``NAME.gold.json``
+A directory contains ``NAME.txt`` documents, each with ``NAME.gold.json``
 listing the entities a careful reader finds (type, canonical name,
 surface forms, status, optional flag) and the industry of some of them.
 Scoring is per document and per type, on unique entities:

@@ -1,11 +1,11 @@
 """Document-level extraction: run the pipeline and merge its mentions.
 
-``extract`` normalises the text, feeds it paragraph by paragraph through
-the spaCy pipeline, then works on the whole document: resolves short
-forms (市海洋发展局 in a Weihai document is 威海市海洋发展局), merges
-mentions into entities with aliases, marks entities that occur only in
-text an amendment deleted as removed, assigns regions and industries and
-builds relations, each with its evidence.
+``extract`` normalises the text and feeds it paragraph by paragraph
+through the spaCy pipeline. It then works on the whole document. It
+resolves short forms (市海洋发展局 in a Weihai document is
+威海市海洋发展局) and merges mentions into entities with aliases. An
+entity that occurs only in text an amendment deleted is marked removed.
+Last come regions, industries and relations, each with its evidence.
 """
 
 from __future__ import annotations
@@ -199,7 +199,7 @@ def _drop_in_titles(mentions: list[DocMention], text: str) -> list[DocMention]:
 
 
 def _drop_unsupported_parents(mentions: list[DocMention], text: str) -> list[DocMention]:
-    """Keep a parent read off a sub-unit's name only if it also stands alone.
+    """Keep a parent read off a sub-unit's name only if it also occurs alone.
 
     人民银行威海市中心支行 names 人民银行, but 人民银行 is an entity of the
     document only when the text also mentions it on its own.

@@ -229,11 +229,12 @@ def _cjk_run(text: str, index: int, step: int) -> int:
 def _inside_word(text: str, index: int, line_start: int, word_frequency: dict[str, int] | None) -> bool:
     """Decide whether the space at ``index`` splits a word or separates phrases.
 
-    Headlines separate phrases with spaces (绿色底色更浓 威海银行), so a space
-    is dropped only next to a fragment of one or two characters (张晓 明),
-    inside a long line, where spaces come from hard line wraps, or where the
-    two characters around it form a dictionary word that neither side's
-    own word contradicts (海洋发 展局: 发展, but not 多云 气温: 云气).
+    Headlines separate phrases with spaces (绿色底色更浓 威海银行). So a
+    space is dropped only in three cases. One side is a fragment of one or
+    two characters (张晓 明). The line is long, so its spaces come from
+    hard line wraps. Or the two characters around the space form a
+    dictionary word that neither side's own word contradicts (海洋发 展局
+    gives 发展, but 多云 气温 keeps its space because 气温 is a word).
     """
     line_end = text.find("\n", index)
     line_length = (line_end if line_end >= 0 else len(text)) - line_start

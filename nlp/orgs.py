@@ -419,7 +419,7 @@ def _resolve_nesting(mentions: list[Mention]) -> list[Mention]:
                 mention.rule = "parent"
                 kept.append(mention)
             elif container.start == mention.start and container.label == mention.label:
-                # 长沙矿冶研究院有限责任公司 also answers to 长沙矿冶研究院.
+                # 长沙矿冶研究院有限责任公司 is also called 长沙矿冶研究院.
                 if _LEGAL_SUFFIX.search(container.name) and mention.surface not in container.aliases:
                     container.aliases.append(mention.surface)
             elif container.rule == "coordination":

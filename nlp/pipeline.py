@@ -2,7 +2,7 @@
 
 Each component reads the paragraph's normalised text and its jieba tokens
 and appends :class:`~nlp.candidates.Mention` records to
-``doc._.mentions``; mentions that line up with token boundaries are also
+``doc._.mentions``. Mentions that line up with token boundaries are also
 stored as spans in ``doc.spans["bluecarbon"]``. Document-level work
 (aliases, amendments, industries, relations) happens in ``nlp.extract``.
 """
