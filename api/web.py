@@ -39,6 +39,16 @@ class _InvalidParameter(ValueError):
     pass
 
 
+class _RevalidatedStaticFiles(StaticFiles):
+    """Static files that browsers check again on each use (a 304 when
+    unchanged), so that the page's modules never mix two releases."""
+
+    def file_response(self, *args, **kwargs) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+
 def web_routes(graph, settings=None) -> list[BaseRoute]:
     """Return the routes of the web page: ``/``, ``/static/...`` and
     ``/export.xlsx``. ``settings`` defaults to
@@ -94,7 +104,7 @@ def web_routes(graph, settings=None) -> list[BaseRoute]:
     return [
         Route("/", index, methods=["GET"]),
         Route("/export.xlsx", export_xlsx, methods=["GET"]),
-        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+        Mount("/static", app=_RevalidatedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
 
 

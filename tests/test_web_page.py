@@ -238,6 +238,7 @@ def test_static_scripts_served(base_url):
     for name in ("app.js", "gql.js", "data.js", "shortlist.js", "firm.js", "picture.js", "forcegraph.js", "app.css"):
         response = httpx.get(f"{base_url}/static/{name}")
         assert response.status_code == 200, name
+        assert response.headers["cache-control"] == "no-cache", name
 
 
 def test_page_loads_nothing_from_other_hosts():

@@ -103,6 +103,8 @@ export class Api {
     return payload.data;
   }
 
+  // NOTE: a server started with BLUECARBON_API_INTROSPECTION=false rejects
+  // this query, and the page then shows an error instead of its views.
   async loadSchema() {
     if (this.types) return;
     const data = await this.request(INTROSPECTION);
