@@ -36,6 +36,8 @@ from api.types import (
     Review,
     ReviewStatus,
     Stats,
+    MAX_OFFSET,
+    MAX_PAGE_SIZE,
     UserInputError,
     enum_value,
     graph,
@@ -206,12 +208,34 @@ class Query(graphene.ObjectType):
             "local": local,
             "review_status": enum_value(review_status),
         }
-        return paged(
-            first,
-            after,
-            lambda skip, limit: api_reads.candidate_page(store, sort=enum_value(sort), skip=skip, limit=limit, **filters),
-            lambda: api_reads.candidate_count(store, **filters),
+        sort = enum_value(sort)
+        cache = info.context.get("cache")
+        if cache is None or not cache.enabled:
+            return paged(
+                first,
+                after,
+                lambda skip, limit: api_reads.candidate_page(store, sort=sort, skip=skip, limit=limit, **filters),
+                lambda: api_reads.candidate_count(store, **filters),
+            )
+        # The order holds every key a cursor can reach; when the filter
+        # matches more, the total is counted in the store.
+        reachable = MAX_OFFSET + MAX_PAGE_SIZE + 1
+        order = cache.get(
+            ("candidates", sort, *sorted(filters.items())),
+            lambda: api_reads.candidate_order(store, sort=sort, limit=reachable, **filters),
         )
+
+        def read(skip, limit):
+            page = order[skip : skip + limit]
+            found = cache.rows("candidate", page, lambda keys: api_reads.candidates_by_key(store, keys))
+            return [found[key] for key in page if key in found]
+
+        def count():
+            if len(order) < reachable:
+                return len(order)
+            return api_reads.candidate_count(store, **filters)
+
+        return paged(first, after, read, count)
 
     @staticmethod
     def resolve_entities(
@@ -340,6 +364,9 @@ class SetReview(graphene.Mutation):
             author=author,
             at=datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
         )
+        cache = info.context.get("cache")
+        if cache is not None:
+            cache.clear()
         if review is None:
             raise UserInputError(f"firm {firm_key!r} has no candidate in {name}; check the key and the industry")
         candidates = api_reads.candidates_for_firms(store, [firm_key]).get(firm_key, [])

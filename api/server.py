@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import uuid
+from collections import OrderedDict
 
 from graphql import (
     ExecutionResult,
@@ -36,6 +38,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from api.access import InvalidToken, RateLimiter, retry_after, token_name
+from api.cache import OrderCache
 from api.limits import Limits, QueryRejected, check_nesting, check_operation, select_operation
 from api.schema import schema
 from api.types import UserInputError
@@ -88,6 +91,8 @@ def create_app(graph, settings=None, limits: Limits | None = None) -> Starlette:
         settings = load_settings()
     limits = limits or Limits()
     limiter = RateLimiter(settings.api_rate_limit, settings.api_rate_burst)
+    cache = OrderCache(settings.api_cache_seconds)
+    documents = DocumentCache()
 
     async def graphql_endpoint(request: Request) -> Response:
         request_id = uuid.uuid4().hex[:12]
@@ -104,11 +109,12 @@ def create_app(graph, settings=None, limits: Limits | None = None) -> Starlette:
         try:
             user = _authenticate(request, settings, limiter)
             payload = await _read_payload(request, limits)
-            prepared = _prepare(payload, request.method, user, settings, limits)
+            prepared = _prepare(payload, request.method, user, settings, limits, documents)
         except ClientError as error:
             return _error_response(error, request_id)
 
-        result = await run_in_threadpool(_run, graph, prepared, user, request_id)
+        context = {"graph": graph, "request_id": request_id, "user": user, "cache": cache}
+        result = await run_in_threadpool(_run, prepared, context)
         return JSONResponse(result, headers={"X-Request-Id": request_id})
 
     from api.web import web_routes
@@ -196,7 +202,40 @@ def _parse_json(raw, what: str) -> object:
         raise ClientError("BAD_REQUEST", f"the {what} is not valid JSON: {error}") from error
 
 
-def _prepare(payload: dict, method: str, user: str | None, settings, limits: Limits) -> dict:
+def _parse(query: str, limits: Limits):
+    try:
+        return parse(query, max_tokens=limits.max_tokens)
+    except GraphQLSyntaxError as error:
+        if "more than" in error.message and "tokens" in error.message:
+            raise ClientError("QUERY_TOO_LARGE", f"the query has more than {limits.max_tokens} tokens", 413) from error
+        raise ClientError("GRAPHQL_PARSE_FAILED", error.message) from error
+
+
+class DocumentCache:
+    """Parsed documents and their validation result by query text, so
+    that a repeated query skips parsing and validation. Limits that
+    depend on variables are checked on every request."""
+
+    def __init__(self, max_entries: int = 256):
+        self.max_entries = max_entries
+        self.entries: OrderedDict[str, tuple] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, query: str) -> tuple | None:
+        with self.lock:
+            entry = self.entries.get(query)
+            if entry is not None:
+                self.entries.move_to_end(query)
+            return entry
+
+    def put(self, query: str, entry: tuple) -> None:
+        with self.lock:
+            self.entries[query] = entry
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
+
+
+def _prepare(payload: dict, method: str, user: str | None, settings, limits: Limits, documents: DocumentCache) -> dict:
     """Check the query of ``payload`` and return what execution needs;
     raise ClientError for anything that must not run."""
     query = payload.get("query")
@@ -211,16 +250,13 @@ def _prepare(payload: dict, method: str, user: str | None, settings, limits: Lim
     if len(query) > limits.max_query_chars:
         raise ClientError("QUERY_TOO_LARGE", f"the query exceeds {limits.max_query_chars} characters", 413)
 
+    cached = documents.get(query)
     try:
-        check_nesting(query, limits)
-        try:
-            document = parse(query, max_tokens=limits.max_tokens)
-        except GraphQLSyntaxError as error:
-            if "more than" in error.message and "tokens" in error.message:
-                raise ClientError(
-                    "QUERY_TOO_LARGE", f"the query has more than {limits.max_tokens} tokens", 413
-                ) from error
-            raise ClientError("GRAPHQL_PARSE_FAILED", error.message) from error
+        if cached is None:
+            check_nesting(query, limits)
+            document = _parse(query, limits)
+        else:
+            document = cached[0]
         operation = select_operation(document, operation_name)
         cost = check_operation(document, operation, variables or {}, limits)
     except QueryRejected as error:
@@ -242,12 +278,17 @@ def _prepare(payload: dict, method: str, user: str | None, settings, limits: Lim
             {"WWW-Authenticate": "Bearer"},
         )
 
-    rules = list(specified_rules)
-    if not settings.api_introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
-    problems = validate(schema.graphql_schema, document, rules=rules)
-    if problems:
-        raise ClientError("GRAPHQL_VALIDATION_FAILED", "; ".join(problem.message for problem in problems))
+    if cached is None:
+        rules = list(specified_rules)
+        if not settings.api_introspection:
+            rules.append(NoSchemaIntrospectionCustomRule)
+        problems = validate(schema.graphql_schema, document, rules=rules)
+        message = "; ".join(problem.message for problem in problems) if problems else None
+        documents.put(query, (document, message))
+    else:
+        message = cached[1]
+    if message is not None:
+        raise ClientError("GRAPHQL_VALIDATION_FAILED", message)
     return {
         "document": document,
         "variables": variables,
@@ -256,20 +297,26 @@ def _prepare(payload: dict, method: str, user: str | None, settings, limits: Lim
     }
 
 
-def _run(graph, prepared: dict, user: str | None, request_id: str) -> dict:
+def _run(prepared: dict, context: dict) -> dict:
     result = execute(
         schema.graphql_schema,
         prepared["document"],
         variable_values=prepared["variables"],
         operation_name=prepared["operation_name"],
-        context_value={"graph": graph, "request_id": request_id, "user": user},
+        context_value=context,
+        # Resolvers are synchronous, so no value needs an await check.
+        is_awaitable=_never_awaitable,
     )
     assert isinstance(result, ExecutionResult)
     response: dict = {"data": result.data}
     if result.errors:
-        response["errors"] = [_mask(error, request_id) for error in result.errors]
-    response["extensions"] = {"requestId": request_id}
+        response["errors"] = [_mask(error, context["request_id"]) for error in result.errors]
+    response["extensions"] = {"requestId": context["request_id"]}
     return response
+
+
+def _never_awaitable(value) -> bool:
+    return False
 
 
 def _mask(error: GraphQLError, request_id: str) -> dict:

@@ -526,7 +526,12 @@ class Candidate(graphene.ObjectType):
     @staticmethod
     def resolve_firm(candidate, info):
         def fetch(items):
-            found = api_reads.entities_by_key(graph(info), [i["firm_key"] for i in items])
+            keys = [i["firm_key"] for i in items]
+            cache = info.context.get("cache")
+            if cache is not None and cache.enabled:
+                found = cache.rows("entity", keys, lambda missing: api_reads.entities_by_key(graph(info), missing))
+            else:
+                found = api_reads.entities_by_key(graph(info), keys)
             loading.batch(list(found.values()))
             return found
 

@@ -37,6 +37,9 @@ class Settings:
     # per second and bucket size; a rate of 0 turns the limit off.
     api_rate_limit: float = 10.0
     api_rate_burst: int = 30
+    # Seconds the API keeps the order of candidates for a filter; 0 turns
+    # the cache off.
+    api_cache_seconds: float = 30.0
 
     @property
     def embedded(self) -> bool:
@@ -92,6 +95,7 @@ def load_settings(
         api_cors_origins=_read_origins(env),
         api_rate_limit=_read_number(env, "BLUECARBON_API_RATE_LIMIT", 10.0, float),
         api_rate_burst=_read_number(env, "BLUECARBON_API_RATE_BURST", 30, int),
+        api_cache_seconds=_read_number(env, "BLUECARBON_API_CACHE_SECONDS", 30.0, float),
     )
 
 

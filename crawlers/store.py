@@ -178,7 +178,8 @@ class DocumentStore:
             db.execute("COMMIT")
 
     def close(self) -> None:
-        """Close this thread's SQLite connection (others close on exit)."""
+        """Close the calling thread's SQLite connection. Connections of
+        other threads close when they are garbage-collected."""
         db = getattr(self._local, "db", None)
         if db is not None:
             db.close()

@@ -484,6 +484,48 @@ def candidate_page(
     return [candidate_row(row["c"]) for row in rows]
 
 
+def candidate_order(
+    store,
+    *,
+    industry=None,
+    region=None,
+    min_score=None,
+    max_score=None,
+    local=None,
+    review_status=None,
+    sort="RANK",
+    limit=10_000,
+) -> list[str]:
+    """Return the keys of the first ``limit`` candidates that match every
+    filter given, in ``sort`` order, as candidate_page orders them."""
+    order = CANDIDATE_ORDER[sort]
+    reviewed = _reviewed_candidates(store, review_status)
+    if reviewed is not None and not reviewed:
+        return []
+    where, params = _candidate_filter(industry, region, min_score, max_score, local, reviewed)
+    rows = store.read(
+        f"MATCH (c:Candidate) {where} "
+        "WITH c, CASE WHEN any(f IN coalesce(c.flags, []) WHERE f IN $apart) THEN 1 ELSE 0 END AS apart "
+        f"RETURN c.key AS key ORDER BY {order} LIMIT $limit",
+        "order candidates",
+        limit=limit,
+        **params,
+    )
+    return [row["key"] for row in rows]
+
+
+def candidates_by_key(store, candidate_keys) -> dict[str, dict]:
+    candidate_keys = sorted(set(candidate_keys))
+    if not candidate_keys:
+        return {}
+    rows = store.read(
+        "UNWIND $keys AS k MATCH (c:Candidate {key: k}) RETURN properties(c) AS c",
+        "read candidates",
+        keys=candidate_keys,
+    )
+    return {row["c"]["key"]: candidate_row(row["c"]) for row in rows}
+
+
 def candidate_count(store, *, industry=None, region=None, min_score=None, max_score=None, local=None, review_status=None) -> int:
     reviewed = _reviewed_candidates(store, review_status)
     if reviewed is not None and not reviewed:

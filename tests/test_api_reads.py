@@ -22,6 +22,7 @@ from test_api_support import (  # noqa: F401 (fixtures)
     PLAN_URL,
     QINGDAO,
     REPEAL_URL,
+    any_client,
     api_graph,
     client,
     counting,
@@ -60,8 +61,8 @@ def cursor(offset: int) -> str:
 # -- candidates ----------------------------------------------------------------
 
 
-def test_candidates_rank_order(client):
-    result = candidates(client)
+def test_candidates_rank_order(any_client):
+    result = candidates(any_client)
     assert result["totalCount"] == 4
     assert names_scores(result) == [
         ("威海蓝海渔业有限公司", AQUACULTURE, 35.0),
@@ -73,7 +74,7 @@ def test_candidates_rank_order(client):
     assert [e["cursor"] for e in result["edges"]] == [cursor(i) for i in range(4)]
 
 
-def test_candidate_every_field(client):
+def test_candidate_every_field(any_client):
     query = """
     { candidates(industry: "15") { edges { node {
         key name industry industryCode region local score flags
@@ -85,7 +86,7 @@ def test_candidate_every_field(client):
         review { status }
     } } } }
     """
-    node = data(post(client, query))["candidates"]["edges"][0]["node"]
+    node = data(post(any_client, query))["candidates"]["edges"][0]["node"]
     plan_version = {
         "key": f"{PLAN_URL}#{'a' * 64}",
         "url": PLAN_URL,
@@ -176,8 +177,8 @@ def test_candidate_every_field(client):
         ({"industry": "海洋生态服务业"}, []),
     ],
 )
-def test_candidate_filters(client, variables, expected):
-    result = candidates(client, **variables)
+def test_candidate_filters(any_client, variables, expected):
+    result = candidates(any_client, **variables)
     assert names_scores(result) == expected
     if "first" not in variables:
         assert result["totalCount"] == len(expected)
@@ -195,10 +196,10 @@ def test_candidate_unknown_industry(client):
 # -- pagination ----------------------------------------------------------------
 
 
-def test_pagination_walks_every_page(client):
+def test_pagination_walks_every_page(any_client):
     seen, after, pages = [], None, 0
     while True:
-        page = candidates(client, first=3, after=after)
+        page = candidates(any_client, first=3, after=after)
         pages += 1
         assert page["totalCount"] == 4
         seen += names_scores(page)
@@ -206,34 +207,34 @@ def test_pagination_walks_every_page(client):
             break
         after = page["pageInfo"]["endCursor"]
     assert pages == 2
-    assert seen == names_scores(candidates(client))
+    assert seen == names_scores(candidates(any_client))
     assert page["pageInfo"] == {"hasNextPage": False, "endCursor": cursor(3)}
 
 
-def test_pagination_last_page_exact(client):
-    page = candidates(client, first=2, after=cursor(1))
+def test_pagination_last_page_exact(any_client):
+    page = candidates(any_client, first=2, after=cursor(1))
     assert [name for name, _, _ in names_scores(page)] == ["威海海星环保装备有限公司", "青岛远洋监测科技有限公司"]
     assert page["pageInfo"] == {"hasNextPage": False, "endCursor": cursor(3)}
 
 
-def test_pagination_past_end_is_empty(client):
-    page = candidates(client, first=2, after=cursor(3))
+def test_pagination_past_end_is_empty(any_client):
+    page = candidates(any_client, first=2, after=cursor(3))
     assert page == {"totalCount": 4, "edges": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
 
 
-def test_pagination_first_zero(client):
-    page = candidates(client, first=0)
+def test_pagination_first_zero(any_client):
+    page = candidates(any_client, first=0)
     assert page == {"totalCount": 4, "edges": [], "pageInfo": {"hasNextPage": True, "endCursor": None}}
 
 
-def test_pagination_empty_result(client):
-    page = candidates(client, industry="20", first=5)
+def test_pagination_empty_result(any_client):
+    page = candidates(any_client, industry="20", first=5)
     assert page == {"totalCount": 0, "edges": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
 
 
 @pytest.mark.parametrize("bad", ["nonsense", cursor(-1)[:-2], base64.urlsafe_b64encode(b"offset:x").decode(), "", "b2Zmc2V0OjA"])
-def test_pagination_invalid_cursor(client, bad):
-    response = post(client, CANDIDATES, {"after": bad})
+def test_pagination_invalid_cursor(any_client, bad):
+    response = post(any_client, CANDIDATES, {"after": bad})
     assert response.status_code == 200
     assert response.json()["data"] is None
     assert error_code(response) == "BAD_USER_INPUT"

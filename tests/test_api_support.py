@@ -195,6 +195,7 @@ def api_settings(**changes) -> Settings:
         "neo4j_database": None,
         "api_tokens": {"alice": "secret-alice", "bob": "secret-bob"},
         "api_rate_limit": 0.0,
+        "api_cache_seconds": 0.0,
     }
     values.update(changes)
     return Settings(**values)
@@ -218,6 +219,14 @@ def client(counting):
     from api.server import create_app
 
     return TestClient(create_app(counting, api_settings()))
+
+
+@pytest.fixture(params=[0.0, 30.0], ids=["uncached", "cached"])
+def any_client(request, counting):
+    """A client with the candidate order cache off, then on."""
+    from api.server import create_app
+
+    return TestClient(create_app(counting, api_settings(api_cache_seconds=request.param)))
 
 
 def post(client, query: str, variables: dict | None = None, token: str | None = None):

@@ -6,10 +6,10 @@ Run it through :func:`crawlers.crawl` or from the repository root::
     scrapy crawl site -a urls=http://127.0.0.1:8000/ -s BLUECARBON_DATA_DIR=./data
 
 Without ``urls`` it crawls the http(s) entries of ``seeds/sources.yaml``.
-Each run also re-checks every URL that the store already contains or has
-discovered on those sites, with conditional requests, so pages that
-changed, vanished or were never reached by a killed run are found even
-when no changed page links to them.
+Each run also re-checks, with conditional requests, every URL that the
+store already contains or has discovered on those sites. Pages that
+changed, vanished or were never reached by a killed run are thus found
+even when no changed page links to them.
 """
 
 from __future__ import annotations

@@ -1,0 +1,89 @@
+"""A short-lived cache of candidate orders and of rows read by key.
+
+Sorting every candidate of an industry by score costs the store a scan
+per request, but the order changes only when ``bluecarbon rank`` stores
+new candidates or a review changes, and firms change only when documents
+are loaded. The API keeps the ordered candidate keys of each filter
+combination, and candidate and firm rows by key, for ``ttl`` seconds. A
+rank or load run by another process shows after at most ``ttl``
+seconds; a review stored through this server clears the cache at once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+
+class OrderCache:
+    """Values by key for ``ttl`` seconds, at most ``max_entries`` of them
+    (least recently used dropped first). A ttl of 0 turns it off."""
+
+    def __init__(self, ttl: float, max_entries: int = 32, max_rows: int = 50_000, clock=time.monotonic):
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self.max_rows = max_rows
+        self.clock = clock
+        self.entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        self.row_entries: OrderedDict[tuple, tuple[float, dict | None]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self.ttl > 0
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """Return the cached value of ``key``, computing it when missing
+        or older than ``ttl``. Two requests that miss together both
+        compute it; the later one is kept."""
+        now = self.clock()
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None and now - entry[0] < self.ttl:
+                self.entries.move_to_end(key)
+                return entry[1]
+        value = compute()
+        with self.lock:
+            self.entries[key] = (now, value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
+        return value
+
+    def rows(self, kind: str, keys, fetch: Callable[[list[str]], dict[str, dict]]) -> dict[str, dict]:
+        """Return rows by key, fetching with ``fetch(missing keys)`` only
+        those not cached within ``ttl`` (keys fetch did not find are
+        cached as missing). Each row returned is a copy, because
+        resolvers add request state to the dicts they get."""
+        now = self.clock()
+        found: dict[str, dict] = {}
+        missing: list[str] = []
+        with self.lock:
+            for key in keys:
+                entry = self.row_entries.get((kind, key))
+                if entry is not None and now - entry[0] < self.ttl:
+                    self.row_entries.move_to_end((kind, key))
+                    if entry[1] is not None:
+                        found[key] = dict(entry[1])
+                else:
+                    missing.append(key)
+        if missing:
+            fetched = fetch(missing)
+            with self.lock:
+                for key in missing:
+                    row = fetched.get(key)
+                    self.row_entries[(kind, key)] = (now, dict(row) if row is not None else None)
+                    self.row_entries.move_to_end((kind, key))
+                    if row is not None:
+                        found[key] = row
+                while len(self.row_entries) > self.max_rows:
+                    self.row_entries.popitem(last=False)
+        return found
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.row_entries.clear()
