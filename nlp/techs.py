@@ -20,7 +20,8 @@ from nlp.resources import Resources
 MAX_TECH = 16
 _NAME_CHAR = re.compile(f"[{CJK}A-Za-z0-9·\\-–]")
 _STOP_TAGS = ("vd", "d", "ad", "p", "c", "u", "r", "m", "q", "t", "i", "y", "e", "o", "f", "z")
-# Verbs that open the object phrase holding a technology name.
+# Verbs that open the object phrase containing a technology name. Other
+# verbs may be part of the name (压载水处理, 质押贷款), so only these end it.
 _OPENERS = {
     "发展", "推广", "扩大", "研发", "研制", "生产", "建立", "布设", "引进", "使用", "采用",
     "应用", "安装", "开发", "攻克", "突破", "掌握", "打造", "推动", "加快", "大力发展",
@@ -30,6 +31,8 @@ _OPENERS = {
     "对", "在", "为", "是", "与", "和", "及", "或", "等", "的", "了", "各类", "各种", "多种",
     "一批", "新型", "先进", "自主", "一种", "这种", "该", "其", "首款", "装有", "配备",
     "借助", "通过", "依托", "研究", "加速", "促进", "提升", "提高", "优化", "完善",
+    "试验", "测试", "巡检", "部署", "投放", "投入", "引入", "购置", "购买", "销售", "出口",
+    "进口", "交付", "供应", "采购", "参与", "承担", "涉及", "覆盖", "包含", "具有", "具备",
 }
 _TECH_VERBS = {
     "处理", "分析", "探测", "观测", "监测", "检测", "清洗", "抓取", "推进", "淡化", "循环",
@@ -130,8 +133,6 @@ def _walk_left(text, tokens, covering, start, resources) -> int:
         tag = resources.word_tags.get(word) or ""
         numeral_word = tag == "m" and len(word) >= 3 and not word.startswith("第")  # 多层次
         if tag.startswith(_STOP_TAGS) and word not in _TECH_VERBS and not numeral_word:
-            break
-        if tag.startswith("v") and word not in _TECH_VERBS:
             break
         if start - token.start > MAX_TECH:
             break

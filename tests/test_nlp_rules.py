@@ -1,0 +1,116 @@
+"""Individual extraction rules, each on a short hand-written text."""
+
+from __future__ import annotations
+
+import nlp
+from bluecarbon.model import DEPARTMENT, FIRM, INSTITUTE, PART_OF, PERSON, TECHNOLOGY
+from nlp.english import aligns
+from nlp.resources import load_resources
+
+
+def _entities(text, kind):
+    return {entity.name: entity for entity in nlp.extract(text).entities if entity.type == kind}
+
+
+def test_english_rendering_aligns():
+    glossary = load_resources().english_glossary
+    assert aligns("烟台蓝鲸精密机械有限公司", "Yantai Lanjing Precision Machinery Co., Ltd.", glossary)
+    assert aligns("日照港集团", "Rizhao Port Group", glossary)
+    assert not aligns("日照港集团", "Rizhao Port Holdings", glossary)
+    assert not aligns("烟台银行", "Weihai Bank", glossary)
+
+
+def test_english_alias_added():
+    text = "烟台蓝鲸精密机械有限公司（Yantai Lanjing Precision Machinery Co., Ltd.）成立于2010年。"
+    firm = _entities(text, FIRM)["烟台蓝鲸精密机械有限公司"]
+    assert "Yantai Lanjing Precision Machinery Co., Ltd." in firm.aliases
+
+
+def test_quoted_english_product():
+    text = 'The bank launched a "Blue Harbour Loan" for fishing co-operatives.'
+    assert set(_entities(text, TECHNOLOGY)) == {"Blue Harbour Loan"}
+
+
+def test_section_of_institute():
+    text = "青岛海洋地质研究院海洋所副所长孙宏伟带队调研。青岛海洋地质研究院成立于1979年。"
+    extraction = nlp.extract(text)
+    institutes = {e.name for e in extraction.entities if e.type == INSTITUTE}
+    assert institutes == {"青岛海洋地质研究院海洋所", "青岛海洋地质研究院"}
+    parts = {(r.head, r.tail) for r in extraction.relations if r.type == PART_OF}
+    assert ("青岛海洋地质研究院海洋所", "青岛海洋地质研究院") in parts
+    person = next(e for e in extraction.entities if e.type == PERSON)
+    assert person.affiliation == "青岛海洋地质研究院海洋所"
+
+
+def test_parent_dropped_unless_alone():
+    departments = _entities("人民银行日照市中心支行发布通知。", DEPARTMENT)
+    assert set(departments) == {"人民银行日照市中心支行"}
+
+
+def test_bracketed_second_name_merged():
+    text = "日照市海洋信息研究所（日照市海洋发展战略研究所）所长李强介绍。2012年加挂日照市海洋发展战略研究所牌子。"
+    institutes = _entities(text, INSTITUTE)
+    assert set(institutes) == {"日照市海洋信息研究所"}
+    assert institutes["日照市海洋信息研究所"].aliases == ["日照市海洋发展战略研究所"]
+
+
+def test_cooperative_short_and_full_merged():
+    text = "海阳鑫海牡蛎养殖合作社发货忙。海阳鑫海牡蛎养殖农民专业合作社成立于2018年。"
+    firms = _entities(text, FIRM)
+    assert set(firms) == {"海阳鑫海牡蛎养殖农民专业合作社"}
+    assert firms["海阳鑫海牡蛎养殖农民专业合作社"].aliases == ["海阳鑫海牡蛎养殖合作社"]
+
+
+def test_legal_suffix_variant_merged():
+    text = "青岛海川测控研究院有限公司前身为青岛海川测控研究院。青岛海川测控研究院一行到访。"
+    firms = _entities(text, FIRM)
+    assert set(firms) == {"青岛海川测控研究院有限公司"}
+    assert "青岛海川测控研究院" in firms["青岛海川测控研究院有限公司"].aliases
+    assert _entities(text, INSTITUTE) == {}
+
+
+def test_defined_short_name_not_a_person():
+    text = "烟台东岸海洋科技股份有限公司（以下简称“东岸海洋”）发布年报。东岸海洋董事长马国栋说，订单饱满。"
+    people = _entities(text, PERSON)
+    assert set(people) == {"马国栋"}
+    assert people["马国栋"].affiliation == "烟台东岸海洋科技股份有限公司"
+
+
+def test_firm_list_without_suffixes():
+    text = "以蓝海集团、鑫润、海之宝等企业为依托，建设海洋牧场。"
+    assert set(_entities(text, FIRM)) == {"蓝海集团", "鑫润", "海之宝"}
+
+
+def test_difficulty_frame_items():
+    text = "集中攻克深海网箱抗风浪设计、海参副产物高值利用等方向的技术难题。"
+    assert set(_entities(text, TECHNOLOGY)) == {"深海网箱抗风浪设计", "海参副产物高值利用"}
+
+
+def test_finance_product_names():
+    text = "该行推出海洋碳汇预期收益权质押贷款，并试点蓝色债券。"
+    assert set(_entities(text, TECHNOLOGY)) == {"海洋碳汇预期收益权质押贷款", "蓝色债券"}
+
+
+def test_breadcrumb_not_a_title():
+    text = "首页 > 要闻 > 本地\n日照港集团开通新航线\n2024-01-02 来源：日照日报\n正文。"
+    info = nlp.extract(text).document
+    assert info.title == "日照港集团开通新航线"
+    assert info.published == "2024-01-02"
+
+
+def test_markdown_heading_title():
+    info = nlp.extract("# 关于做好海洋牧场管理工作的通知\n\n正文内容。").document
+    assert info.title == "关于做好海洋牧场管理工作的通知"
+
+
+def test_heading_not_joined_to_number():
+    text = "日照市人民政府关于加快海洋牧场建设发展的实施意见\n日政发〔2022〕3号\n各区县人民政府："
+    info = nlp.extract(text).document
+    assert info.title == "日照市人民政府关于加快海洋牧场建设发展的实施意见"
+    assert info.document_number == "日政发〔2022〕3号"
+
+
+def test_party_committee_and_government_split():
+    text = "青岛市海洋科技研究所报送市委市政府。"
+    departments = _entities(text, DEPARTMENT)
+    assert set(departments) == {"青岛市委", "青岛市政府"}
