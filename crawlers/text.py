@@ -349,9 +349,12 @@ def decode_bytes(body: bytes, *, url: str, content_type: str | None) -> tuple[st
     """Decode ``body`` and return ``(text, codec)``.
 
     The first that applies wins: a byte-order mark, pure ASCII, valid
-    UTF-8, a declared CJK multibyte codec that decodes without error,
-    detection, a declared single-byte codec. GBK text is practically never
-    valid UTF-8, so UTF-8 is tried before any declaration.
+    UTF-8, a declared CJK multibyte codec that decodes to plausible text,
+    GB18030 when it decodes to plausible simplified Chinese, a detected CJK
+    codec, a declared single-byte codec, any detected codec. GBK text is practically never valid UTF-8,
+    so UTF-8 is tried before any declaration. GB18030 is tried before
+    detection because detection misreads short GBK text (charset-normalizer
+    3.5.2 takes the GBK bytes of 市海洋发展局 for Korean cp949).
     Raises DocumentError when nothing decodes cleanly.
     """
     for bom, codec in _BOMS:
@@ -376,11 +379,22 @@ def decode_bytes(body: bytes, *, url: str, content_type: str | None) -> tuple[st
             text = body.decode(codec)
         except UnicodeDecodeError:
             continue
-        if _plausible_chinese(text):
+        if _plausible_chinese(text) and (codec != "gb18030" or _mostly_gb2312(text)):
             return text, codec
 
+    try:
+        text = body.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if _plausible_chinese(text) and _mostly_gb2312(text):
+            return text, "gb18030"
+
+    # Detection overrides a declared single-byte charset only with a CJK
+    # codec: between single-byte code pages the declaration knows better.
     detected = _detect(body)
-    if detected is not None:
+    single_byte = [codec for codec in declared if codec != "utf-8" and not _is_multibyte_cjk(codec)]
+    if detected is not None and (_is_multibyte_cjk(detected[1]) or not single_byte):
         return detected
 
     for codec in declared:
@@ -390,6 +404,8 @@ def decode_bytes(body: bytes, *, url: str, content_type: str | None) -> tuple[st
             return body.decode(codec), codec
         except UnicodeDecodeError:
             continue
+    if detected is not None:
+        return detected
 
     text = body.decode("gb18030", errors="replace")
     if text.count("\ufffd") <= max(2, len(text) // 200):
@@ -401,8 +417,14 @@ def decode_bytes(body: bytes, *, url: str, content_type: str | None) -> tuple[st
     )
 
 
+_MULTIBYTE_CJK_CODECS = frozenset(
+    """gb18030 gbk gb2312 hz big5 cp950 big5hkscs euc_jp shift_jis cp932
+    iso2022_jp euc_kr cp949 johab iso2022_kr""".split()
+)
+
+
 def _is_multibyte_cjk(codec: str) -> bool:
-    return codec in ("gb18030", "cp950", "big5hkscs", "euc_jp", "shift_jis", "euc_kr")
+    return codec in _MULTIBYTE_CJK_CODECS
 
 
 def _plausible_chinese(text: str) -> bool:
@@ -415,6 +437,28 @@ def _plausible_chinese(text: str) -> bool:
         if "\ue000" <= char <= "\uf8ff" or "\u3400" <= char <= "\u4dbf" or char == "\ufffd"
     )
     return odd <= max(1, cjk // 50)
+
+
+def _mostly_gb2312(text: str) -> bool:
+    """Return True when text decoded as GB18030 reads as simplified Chinese:
+    at least 4 CJK characters, 90 % of them in the common GB2312 set, and
+    CJK characters make up most of the non-ASCII text.
+
+    Big5 or Western single-byte text decoded as GB18030 yields rare GBK
+    characters or few CJK characters, and fails this test.
+    """
+    cjk = [char for char in text if "\u4e00" <= char <= "\u9fff"]
+    non_ascii = sum(1 for char in text if ord(char) > 0x7F)
+    if len(cjk) < 4 or len(cjk) < non_ascii * 0.5:
+        return False
+    common = 0
+    for char in cjk:
+        try:
+            char.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        common += 1
+    return common >= len(cjk) * 0.9
 
 
 def _detect(body: bytes) -> tuple[str, str] | None:

@@ -98,6 +98,30 @@ def test_big5_undeclared_is_detected():
     assert text == traditional
 
 
+def test_short_gbk_text_not_taken_for_korean():
+    text, meta = extract_text("市海洋发展局".encode("gbk"), url="http://127.0.0.1/a.txt", content_type="text/plain")
+    assert text == "市海洋发展局"
+    assert meta["encoding"] == "gb18030"
+
+
+def test_big5_mislabelled_gb2312_is_detected():
+    traditional = (
+        "威海市海洋發展局發佈海洋監測裝備產業發展規劃，支持企業研發水下滑翔機。"
+        "規劃提出，到二零二六年，全市海洋生態產業規模突破千億元，"
+        "培育一批具有國際競爭力的龍頭企業和專業化協作配套企業。"
+    )
+    text, _ = extract_text(
+        traditional.encode("big5"), url="http://127.0.0.1/a.txt", content_type="text/plain; charset=gb2312"
+    )
+    assert text == traditional
+
+
+def test_western_single_byte_text_not_read_as_chinese():
+    body = "Größe und Qualität der Meeresprodukte aus Weihai.".encode("cp1252")
+    text, _ = extract_text(body, url="http://127.0.0.1/a.txt", content_type="text/plain; charset=iso-8859-1")
+    assert text == "Größe und Qualität der Meeresprodukte aus Weihai."
+
+
 def test_utf8_bom_wins():
     body = "\ufeff" + page(PARAGRAPH, '<meta charset="gbk">')
     _, meta = extract_text(body.encode("utf-8"), url=URL, content_type="text/html")
