@@ -29,9 +29,11 @@ SET d.number_key = coalesce($number_key, d.number_key),
     d.document_number = coalesce($version.document_number, d.document_number)
 MERGE (v:DocumentVersion {key: $key})
 ON CREATE SET v.status = 'loading', v.complete = false
-SET v.complete = CASE WHEN v.extraction = $digest THEN v.complete ELSE false END
+WITH d, v, v.extraction AS previous
+SET v.complete = CASE WHEN previous = $digest THEN v.complete ELSE false END
 SET v += $version, v.extraction = $digest
 MERGE (d)-[:HAS_VERSION]->(v)
+RETURN previous
 """
 
 _PLACES = """
@@ -94,7 +96,7 @@ def load_version(store, version: SourceVersion, extraction: Extraction, *, force
         log.debug("version %s is already loaded from the same extraction", version.key)
         return counts
 
-    _write_version(store, plan, version.key, action)
+    fresh = _write_version(store, plan, version.key, action)
     _write_batches(store, _PLACES, plan.places, action)
     for label in sorted(plan.entities):
         query = _ENTITIES.format(label=label)
@@ -112,9 +114,42 @@ def load_version(store, version: SourceVersion, extraction: Extraction, *, force
         completing=version.key,
         extra_entities=stale["entities"],
         extra_facts=stale["facts"],
+        # Rows this load created hold their extracted statuses, so the
+        # plan gives them without reading them back.
+        known=_known_rows(plan, version.key) if fresh else None,
     )
     log.info("loaded %s: %s", version.key, counts)
     return counts
+
+
+def _known_rows(plan: LoadPlan, version_key: str) -> dict:
+    """Return the mention and evidence rows of a version first written by
+    this load, as graph.status would read them back."""
+    mentions = [
+        {
+            "version": version_key,
+            "key": row["key"],
+            "label": label,
+            "extracted": row["props"]["extracted_status"],
+            "status": row["props"]["extracted_status"],
+        }
+        for label, rows in plan.entities.items()
+        for row in rows
+    ]
+    evidence = [
+        {
+            "version": version_key,
+            "key": row["key"],
+            "kind": row["props"]["kind"],
+            "fact": row["props"]["fact"],
+            "extracted_status": row["props"]["extracted_status"],
+            "head_label": row["props"].get("head_label"),
+            "tail_label": row["props"].get("tail_label"),
+            "status": row["props"]["extracted_status"],
+        }
+        for row in plan.evidence
+    ]
+    return {"version": version_key, "mentions": mentions, "evidence": evidence}
 
 
 def _check_version(version: SourceVersion) -> None:
@@ -136,9 +171,11 @@ def _already_loaded(store, key: str, digest: str) -> bool:
     return bool(rows) and rows[0]["extraction"] == digest and rows[0]["complete"] is True
 
 
-def _write_version(store, plan: LoadPlan, key: str, action: str) -> None:
+def _write_version(store, plan: LoadPlan, key: str, action: str) -> bool:
+    """Write the Document and DocumentVersion nodes; return True when no
+    earlier load has written this version."""
     number_key = keys.normalise(plan.document_number) if plan.document_number else None
-    store.write(
+    rows = store.write(
         _VERSION,
         action,
         document=plan.document_key,
@@ -147,6 +184,7 @@ def _write_version(store, plan: LoadPlan, key: str, action: str) -> None:
         digest=plan.digest,
         number_key=number_key,
     )
+    return rows[0]["previous"] is None
 
 
 def _write_batches(store, query: str, rows: list[dict], action: str, **params) -> None:

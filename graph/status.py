@@ -92,16 +92,24 @@ def _date(value: str | None) -> str | None:
     return value[:10] if value else None
 
 
-def recompute(store, document_keys, completing, extra_entities=(), extra_facts=None) -> None:
+def recompute(store, document_keys, completing, extra_entities=(), extra_facts=None, known=None) -> None:
     """Recompute statuses for the versions of ``document_keys`` and for
     every entity and relationship they mention, treating the version
-    ``completing`` as complete and marking it so in the last transaction."""
+    ``completing`` as complete and marking it so in the last transaction.
+
+    ``known`` may give the mention and evidence rows of one version
+    (``{"version", "mentions", "evidence"}``) in place of reading them.
+    """
     documents = _read_documents(store, sorted(document_keys), completing)
     _read_sources(store, documents, completing)
 
     versions = {v.key: (doc, v) for doc in documents.values() for v in doc.versions if v.complete}
-    mentions = _read_mentions(store, list(versions))
-    evidence = _read_evidence(store, list(versions))
+    to_read = [key for key in versions if not known or key != known["version"]]
+    mentions = _read_mentions(store, to_read)
+    evidence = _read_evidence(store, to_read)
+    if known and known["version"] in versions:
+        mentions += known["mentions"]
+        evidence += known["evidence"]
 
     mention_status = {}
     for row in mentions:
