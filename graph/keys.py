@@ -38,6 +38,9 @@ def entity_key(
     affiliation, or of the document when no affiliation is known, so that
     two people of the same name are never merged by name alone.
     """
+    # NOTE: a firm named with its credit code in one document and without
+    # it in another gets two nodes, because nothing here links the name to
+    # the code.
     if credit_code and credit_code.strip():
         return f"credit:{normalise(credit_code).upper()}"
     key = f"{label}:{normalise(name)}"
