@@ -24,7 +24,7 @@ _QUALIFIER = re.compile(f"（([{CJK}]{{2,6}})）")
 # Tags that end a name when met on the way left (jieba's tag set).
 # Verbs do not end a name: names contain them (…技术开发有限公司), and the
 # verbs that introduce a name are listed as trigger words instead.
-_STOP_TAGS = ("d", "ad", "p", "c", "u", "r", "m", "q", "i", "y", "e", "o", "z")
+_STOP_TAGS = ("d", "ad", "p", "c", "u", "r", "m", "q", "i", "y", "e", "o")
 _SINGLE_STOP_TAGS = ("f", "t")
 # An out-of-vocabulary token that starts with one of these (由省, 以好当家)
 # has a function word glued to the front of a name.
@@ -195,7 +195,7 @@ def _walk_left(text: str, tokens: list[Token], covering: list[int], start: int, 
             # 工业和信息化局 keeps its 和; 实验室和…中心 is two names.
             if _ends_with_entity(text, word_start, resources) or not collected:
                 break
-        elif word in resources.triggers and (collected or not (tag or "").startswith("v")):
+        elif word in resources.triggers and (collected or word not in resources.in_name_verbs):
             break  # a verb right before the suffix may belong to it: 建设局
         elif tag is None and len(word) >= 2 and word[0] in _GLUED_FUNCTION and collected:
             position = word_start + 1
