@@ -34,7 +34,9 @@ DEPTH_LIMIT = 8
 CLOSESPIDER_PAGECOUNT = 5000
 
 COOKIES_ENABLED = False
+# No console or control server: the crawl runs unattended in a child process.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 DUPEFILTER_CLASS = "crawlers.middlewares.RedirectLoopDupeFilter"
 # The recheck filter runs before the robots.txt middleware (100), which is
 # replaced by one that also obeys Crawl-delay.
