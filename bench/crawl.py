@@ -121,7 +121,13 @@ def run_bare(url: str) -> int:
                     yield response.follow(href, callback=self.parse)
 
     process = CrawlerProcess(
-        {**SETTINGS, "ROBOTSTXT_OBEY": True, "TELNETCONSOLE_ENABLED": False, "USER_AGENT": "bench"}
+        {
+            **SETTINGS,
+            "ROBOTSTXT_OBEY": True,
+            "TELNETCONSOLE_ENABLED": False,
+            "REMOTE_CONTROL_ENABLED": False,
+            "USER_AGENT": "bench",
+        }
     )
     process.crawl(BareSpider)
     process.start()
