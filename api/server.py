@@ -325,9 +325,9 @@ def _mask(error: GraphQLError, request_id: str) -> dict:
     with the details logged."""
     original = error.original_error
     located = {"path": error.path} if error.path else {}
-    if original is None:
-        # Errors graphql-core raises itself, such as a variable of the
-        # wrong type, describe the request, not the server.
+    if original is None or error.path is None:
+        # Errors without a field path come from coercing variables and
+        # describe the request, not the server.
         return {"message": error.message, **located, "extensions": {"code": "BAD_USER_INPUT"}}
     if isinstance(original, UserInputError):
         return {"message": str(original), **located, "extensions": {"code": "BAD_USER_INPUT"}}

@@ -201,11 +201,17 @@ def api_settings(**changes) -> Settings:
     return Settings(**values)
 
 
+_loaded_checksum: list[str] = []
+
+
 @pytest.fixture(scope="module")
 def api_graph(graph_server, tmp_path_factory):
-    """The session's store holding the API test graph, loaded once per
-    module, because other modules empty the store before each test."""
-    load_api_graph(graph_server, tmp_path_factory.mktemp("api"))
+    """The session's store holding the API test graph. Other modules
+    empty the store and reviews change it, so each module loads the
+    graph again unless the store's checksum shows it unchanged."""
+    if not _loaded_checksum or graph_server.checksum() != _loaded_checksum[0]:
+        load_api_graph(graph_server, tmp_path_factory.mktemp("api"))
+        _loaded_checksum[:] = [graph_server.checksum()]
     return graph_server
 
 
