@@ -232,10 +232,15 @@ def extract_text(
     if kind in (KIND_HTML, KIND_TEXT):
         text = remove_markup_leftovers(text)
     text = text.strip()
+    if not text and kind == KIND_PDF:
+        raise DocumentError(
+            f"{url} is a PDF without a text layer (a scan); run OCR on it "
+            "and add the result as a file"
+        )
     if not text:
         raise DocumentError(
-            f"{url} contains no readable text ({kind}); "
-            "a scanned PDF needs OCR before it can be read"
+            f"{url} contains no readable text ({kind}); check that the "
+            "page does not build its content with JavaScript"
         )
     _fill_metadata_from_text(text, meta)
     return text, meta
@@ -259,7 +264,8 @@ def detect_kind(body: bytes, *, url: str, content_type: str | None) -> str:
     """
     mime = (content_type or "").split(";", 1)[0].strip().lower()
     head = body[:1024].lstrip()
-    if body.startswith(b"%PDF-") or mime == "application/pdf":
+    # Some servers send bytes before the PDF header; pypdf skips them.
+    if body.startswith(b"%PDF-") or (mime == "application/pdf" and b"%PDF-" in body[:1024]):
         return KIND_PDF
     if body.startswith(b"PK\x03\x04"):
         if b"word/" in body[:65536] or mime.endswith("wordprocessingml.document"):

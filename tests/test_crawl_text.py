@@ -395,6 +395,19 @@ def test_html_without_text_rejected():
         extract_text(b"<html><body><script>x()</script></body></html>", url=URL, content_type="text/html")
 
 
+def test_pdf_without_text_layer_rejected():
+    body = make_pdf([""], title="扫描件")
+    with pytest.raises(DocumentError, match="PDF without a text layer"):
+        extract_text(body, url="http://127.0.0.1/scan.pdf", content_type="application/pdf")
+
+
+def test_html_error_page_labelled_pdf_read_as_html():
+    html = "<html><body><div class='content'><p>文件不存在或已删除。</p></div></body></html>"
+    text, meta = extract_text(html.encode("utf-8"), url="http://127.0.0.1/a.pdf", content_type="application/pdf")
+    assert text == "文件不存在或已删除。"
+    assert meta["kind"] == "html"
+
+
 def test_unsupported_content_type_rejected():
     with pytest.raises(DocumentError, match="'image/png', which has no text extraction"):
         extract_text(b"abc", url="http://127.0.0.1/x", content_type="image/png")
