@@ -152,8 +152,9 @@ def _read_number(env, name: str, default, kind):
         raise ConfigError(
             f"{name} {raw!r} is not a valid {kind.__name__}; use a number of 0 or more"
         ) from error
-    if value < 0 or value != value:
-        raise ConfigError(f"{name} {raw!r} is negative; use a number of 0 or more")
+    # `not value >= 0` also rejects NaN, which compares false with everything.
+    if not value >= 0:
+        raise ConfigError(f"{name} {raw!r} is out of range; use a number of 0 or more")
     return value
 
 
