@@ -357,6 +357,15 @@ def test_second_crawl_adds_changed_and_relocated_versions(crawled):
     assert "第2版内容" in store.read_text(changed)
 
 
+def test_second_crawl_adds_one_version_to_known_pages(crawled):
+    store = crawled["store"]
+    base = crawled["base"]
+    counts = {path: len(store.versions(f"{base}{path}")) for path in STORED_PATHS}
+    expected = {path: 1 for path in STORED_PATHS}
+    expected["/changing.html"] = 2
+    assert counts == expected
+
+
 def test_redirect_source_counts_as_checked(crawled):
     base = crawled["base"]
     checked, unvisited = crawled["store"].crawl_state([base.removeprefix("http://")])
