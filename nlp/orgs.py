@@ -30,6 +30,9 @@ _SINGLE_STOP_TAGS = ("f", "t")
 # has a function word glued to the front of a name.
 _GLUED_FUNCTION = set("由以来在对向为被把将从与和及经据交于给让跟同是的了这那该")
 _CONJUNCTIONS = {"与", "和", "暨"}
+# Endings of an organisation that may precede a place inside a longer
+# name: 人民银行威海市中心支行, 农业银行威海市分行.
+_ORG_END = re.compile(r"(银行|集团|公司|大学|研究院|科学院|部|局|委|厅|会)$")
 _PARTY_COMMITTEES = {"市委", "省委", "县委", "区委", "党委"}
 # Facility names that end the left part of "A和B": 产业园和…研究院.
 _FACILITY_ENDS = ("产业园", "园区", "科技园", "开发区", "新区", "湾区", "基地", "平台", "港", "城")
@@ -167,6 +170,7 @@ def _walk_left(text: str, tokens: list[Token], covering: list[int], start: int, 
     """Return where the name ending at ``start`` begins."""
     position = start
     collected = 0
+    reached_place = False
     while position > 0 and start - position < MAX_NAME:
         before = text[position - 1]
         if before == "）":
@@ -188,9 +192,12 @@ def _walk_left(text: str, tokens: list[Token], covering: list[int], start: int, 
             break
         if word in _PARTY_COMMITTEES and collected:
             break  # 市委市政府 is two bodies
-        if collected and _bare_region_start(text, tokens, covering, position) and tag != "ns" and word not in resources.places:
-            break  # only a place name can precede a bare 市…/省…
         tag = resources.word_tags.get(word)
+        is_place = _is_place_word(word, resources)
+        if collected and _bare_region_start(text, tokens, covering, position) and not is_place:
+            break  # only a place name can precede a bare 市…/省…
+        if reached_place and not is_place and not _ORG_END.search(word) and token.text not in resources.gazetteer:
+            break  # a name starts with its place: 访烟台中集…, but 人民银行威海市…
         if word in _CONJUNCTIONS:
             # 工业和信息化局 keeps its 和; 实验室和…中心 is two names.
             if _ends_with_entity(text, word_start, resources) or not collected:
@@ -201,14 +208,44 @@ def _walk_left(text: str, tokens: list[Token], covering: list[int], start: int, 
             position = word_start + 1
             break
         elif tag and tag.startswith(_STOP_TAGS) and word not in resources.in_name_verbs:
-            break
+            if not _single_char_run(text, tokens, covering, token, resources):
+                break
         elif tag and len(word) == 1 and tag.startswith(_SINGLE_STOP_TAGS) and collected:
-            break
+            if not _single_char_run(text, tokens, covering, token, resources):
+                break
         position = word_start
         collected += 1
-        if tag == "nt" and word in resources.gazetteer:
+        reached_place = reached_place or is_place
+        if token.text in resources.gazetteer and resources.gazetteer[token.text][0] != "place":
             break  # a known organisation heads the name: 中科院海洋大科学中心
     return position
+
+
+def _is_place_word(word: str, resources: Resources) -> bool:
+    """威海, 威海市, 山东省, 文登区: a place name, with or without its level."""
+    if word in resources.places or word in resources.provinces:
+        return True
+    stem = word[:-1] if word[-1:] in "市省县区" else None
+    return bool(stem) and (stem in resources.places or stem in resources.provinces)
+
+
+def _single_char_run(text, tokens, covering, token, resources) -> bool:
+    """中/集 in 烟台中集来福士: single characters the segmenter could not
+    group are part of an unknown name, not function words."""
+    if len(token.text) != 1:
+        return False
+    neighbours = []
+    if token.start > 0:
+        neighbours.append(tokens[covering[token.start - 1]])
+    if token.end < len(text) and text[token.end] != "\n":
+        neighbours.append(tokens[covering[token.end]])
+    return any(
+        len(other.text) == 1
+        and bool(_NAME_CHAR.match(other.text))
+        and other.text not in resources.triggers
+        and not (resources.word_tags.get(other.text) or "").startswith(("p", "c", "u", "r", "d"))
+        for other in neighbours
+    )
 
 
 def _bare_region_start(text, tokens, covering, position) -> bool:

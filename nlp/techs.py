@@ -66,6 +66,7 @@ def find_technologies(text: str, tokens: list[Token], resources: Resources) -> l
     mentions.extend(_enumerations(text, tokens, covering, resources))
     mentions.extend(_codes(text))
     mentions.extend(_english_products(text))
+    mentions.extend(_named_vessels(text))
     return _resolve(mentions, resources)
 
 
@@ -194,6 +195,23 @@ def _english_products(text: str) -> list[Mention]:
         Mention(TECHNOLOGY, match.start(1), match.end(1), match.group(1), match.group(1), rule="english")
         for match in _ENGLISH_PRODUCT.finditer(text)
     ]
+
+
+_KINDS = "平台|船|工船|网箱|综合体|潜水器|机器人|装备|浮标"
+_NAMED_VESSEL = re.compile(
+    f"(?:(?:{_KINDS})[“\"]([{CJK}]{{1,4}}[0-9一二三四五六七八九十]{{1,3}}号)[”\"]"
+    f"|[“\"]([{CJK}]{{1,4}}[0-9一二三四五六七八九十]{{1,3}}号)[”\"](?=[{CJK}]{{0,6}}(?:{_KINDS})))"
+)
+
+
+def _named_vessels(text: str) -> list[Mention]:
+    """Named equipment in quotes after its kind: 钻井平台“蓝鲸1号”."""
+    mentions = []
+    for match in _NAMED_VESSEL.finditer(text):
+        group = 1 if match.group(1) else 2
+        name = match.group(group)
+        mentions.append(Mention(TECHNOLOGY, match.start(group), match.end(group), name, name, rule="named"))
+    return mentions
 
 
 def _codes(text: str) -> list[Mention]:

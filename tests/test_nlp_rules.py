@@ -114,3 +114,20 @@ def test_party_committee_and_government_split():
     text = "青岛市海洋科技研究所报送市委市政府。"
     departments = _entities(text, DEPARTMENT)
     assert set(departments) == {"青岛市委", "青岛市政府"}
+
+
+def test_name_starts_at_its_place():
+    text = "访烟台中集蓝海海洋工程有限公司总经理孙悦。"
+    firms = _entities(text, FIRM)
+    assert set(firms) == {"烟台中集蓝海海洋工程有限公司"}
+    assert firms["烟台中集蓝海海洋工程有限公司"].region == "烟台"
+
+
+def test_bank_branch_keeps_bank_before_place():
+    departments = _entities("人民银行烟台市中心支行召开会议。", DEPARTMENT)
+    assert set(departments) == {"人民银行烟台市中心支行"}
+
+
+def test_named_equipment_in_quotes():
+    text = "公司建造的养殖工船“海韵2号”已交付，“深蓝3号”海洋牧场平台同步开工。"
+    assert {"海韵2号", "深蓝3号"} <= set(_entities(text, TECHNOLOGY))
