@@ -109,3 +109,11 @@ def test_report_saved_for_local_crawl(folder, tmp_path):
     store = DocumentStore(tmp_path / "data" / "documents")
     crawl([str(folder)], store)
     assert (tmp_path / "data" / "crawl" / "last-report.json").exists()
+
+
+def test_progress_lines(folder, tmp_path, capsys):
+    store = DocumentStore(tmp_path / "data" / "documents")
+    crawl([str(folder / "notice.txt"), str(folder / "broken.pdf")], store, progress=True)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == f"[    1] new               {(folder / 'notice.txt').as_uri()}"
+    assert lines[1].startswith(f"[    2] failed            {(folder / 'broken.pdf').as_uri()}  (")
