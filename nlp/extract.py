@@ -30,6 +30,7 @@ from bluecarbon.model import (
     PART_OF,
     PERSON,
     REMOVED,
+    RESPONSIBLE_FOR,
     SHORT_NAME_OF,
     TECHNOLOGY,
     Entity,
@@ -41,6 +42,7 @@ from nlp.candidates import Mention
 from nlp.document import Amendments, find_amendments, read_document_info
 from nlp.english import aligns, english_names
 from nlp.normalize import CJK, GARBLE, NormText, normalize, to_simplified
+from nlp.orgs import is_short_form
 from nlp.people import find_byline_people, plausible_name
 from nlp.pipeline import load_pipeline
 from nlp.resources import Resources, load_resources
@@ -407,6 +409,27 @@ def _original_surface(norm: NormText, item: DocMention) -> str:
     return original
 
 
+# How much a mention's rule is trusted; an entity takes its best mention's.
+_RULE_CONFIDENCE = {
+    "suffix": 0.9,
+    "gazetteer": 1.0,
+    "coordination": 0.9,
+    "section": 0.85,
+    "parent": 0.8,
+    "title": 0.9,
+    "postfix-title": 0.85,
+    "byline": 0.9,
+    "founder": 0.8,
+    "speech": 0.75,
+    "name-line": 0.6,
+    "lexicon": 0.95,
+    "enumeration": 0.7,
+    "code": 0.7,
+    "named": 0.8,
+    "english": 0.75,
+}
+
+
 def _finish_group(group: Group, norm: NormText) -> None:
     aliases: list[str] = []
     seen_spans = set()
@@ -422,6 +445,7 @@ def _finish_group(group: Group, norm: NormText) -> None:
             evidence.append(_evidence(norm, item.start, item.end))
     # A coordination span (唐启升、焦念志院士工作站) is not an alias.
     group.entity.aliases = [alias for alias in aliases if "、" not in alias]
+    group.entity.confidence = max(_RULE_CONFIDENCE.get(item.mention.rule, 0.8) for item in group.mentions)
     group.entity.evidence = evidence
 
 
@@ -547,6 +571,8 @@ def _add_alias_mentions(groups: list[Group], norm: NormText, resources: Resource
                 if free(position, end):
                     if entity.type == PERSON and not _person_boundary(text, position, end, resources):
                         continue
+                    if form.startswith(("市", "省")) and not is_short_form(text, position, form, resources):
+                        continue  # 市政府 inside 各区市政府 is not this city's government
                     taken[position:end] = b"\x01" * (end - position)
                     group.mentions.append(
                         DocMention(Mention(entity.type, position, end, form, entity.name, rule="repeat"), position, end, entity.name, entity.type)
@@ -881,7 +907,29 @@ def _relations(groups: list[Group], norm: NormText, resources: Resources) -> lis
             add(entity, IN_INDUSTRY, industry, "Industry", first.start, first.end, status)
 
     _sentence_relations(groups, text, add)
+    _responsibility_relations(groups, text, add)
     return list(relations.values())
+
+
+_RESPONSIBLE = re.compile(r"[（(]\s*(?:责任单位|牵头单位|责任部门)\s*[:：]([^）)]*)[）)]")
+
+
+def _responsibility_relations(groups: list[Group], text: str, add) -> None:
+    """（责任单位：市海洋发展局、…） inside a plan item names the departments
+    responsible for that item's industry."""
+    items = _industry_item_spans(text)
+    if not items:
+        return
+    departments = [
+        (item, group) for group in groups if group.entity.type == DEPARTMENT for item in group.mentions
+    ]
+    for match in _RESPONSIBLE.finditer(text):
+        industry = next((name for low, high, name in items if low <= match.start() < high), None)
+        if industry is None:
+            continue
+        for item, group in departments:
+            if match.start(1) <= item.start and item.end <= match.end(1):
+                add(group.entity, RESPONSIBLE_FOR, industry, "Industry", item.start, item.end)
 
 
 def _named(name: str, kind: str) -> Entity:

@@ -81,7 +81,7 @@ def find_organisations(text: str, tokens: list[Token], resources: Resources) -> 
             continue
         kind = _classify(name, suffix, suffix_kind[suffix])
         mention = Mention(kind, name_start, end, name, name, rule="suffix")
-        if _is_short_form(text, name_start, name, resources):
+        if is_short_form(text, name_start, name, resources):
             mention.short_form = "province" if name.startswith("省") else "city"
         elif name.startswith(("市", "省")) and not name.startswith(("市场", "省级", "市级")):
             continue  # a fragment such as 市人民政府 cut from 各区市人民政府
@@ -363,7 +363,7 @@ def _classify(name: str, suffix: str, kind: str) -> str:
     return kind
 
 
-def _is_short_form(text: str, start: int, name: str, resources: Resources) -> bool:
+def is_short_form(text: str, start: int, name: str, resources: Resources) -> bool:
     """A bare 市X局 or 省X厅: the city or province is implied."""
     if not name.startswith(("市", "省")) or name.startswith(("市场", "省级", "市级")):
         return False
