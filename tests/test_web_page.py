@@ -74,13 +74,13 @@ WAIT_SECONDS = 20
 # -- graph data ---------------------------------------------------------------
 
 
-def _said(sentence: str, name: str) -> Evidence:
+def _mention(sentence: str, name: str) -> Evidence:
     start = sentence.index(name)
     return Evidence(sentence, start, start + len(name))
 
 
 def _entity(kind: str, name: str, *sentences: str, **fields) -> Entity:
-    return Entity(type=kind, name=name, evidence=[_said(s, name) for s in sentences], **fields)
+    return Entity(type=kind, name=name, evidence=[_mention(s, name) for s in sentences], **fields)
 
 
 def _relation(head: Entity, type_: str, tail: Entity, sentence: str) -> Relation:
