@@ -3,8 +3,9 @@
 Twisted's reactor cannot be restarted inside a process, so
 :func:`crawlers.crawl` runs every HTTP crawl here, in a fresh process::
 
-    python -m crawlers.run --data-dir DATA --report REPORT.json \\
-        --jobdir DATA/crawl/jobs/KEY [--progress] [--set NAME=VALUE ...] URL...
+    python -m crawlers.run --data-dir DATA --documents-dir DATA/documents \\
+        --report REPORT.json --jobdir DATA/crawl/jobs/KEY [--progress] \\
+        [--set NAME=VALUE ...] URL...
 
 The job directory (Scrapy's JOBDIR) keeps the request queue and the seen
 requests of a crawl that was stopped by SIGINT or SIGTERM, so the next run
@@ -51,6 +52,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m crawlers.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("urls", nargs="+", metavar="URL", help="http(s) start URL")
     parser.add_argument("--data-dir", required=True, type=Path, help="data directory")
+    parser.add_argument(
+        "--documents-dir",
+        type=Path,
+        help="document store root (default: DATA/documents)",
+    )
     parser.add_argument("--report", required=True, type=Path, help="where to write the JSON report")
     parser.add_argument("--jobdir", required=True, type=Path, help="Scrapy JOBDIR of this crawl")
     parser.add_argument("--log-file", type=Path, help="Scrapy log file (default: under DATA/crawl/logs)")
@@ -150,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
             SiteSpider,
             urls=list(args.urls),
             data_dir=str(args.data_dir),
+            documents_dir=str(args.documents_dir or args.data_dir / "documents"),
             report_path=str(args.report),
         )
         process.start()

@@ -44,7 +44,9 @@ def crawl(
     A source is an http(s) start URL (same-site links are followed), a
     local folder (every supported file in it, recursively) or a file.
     ``settings`` overrides Scrapy settings by name (e.g. DOWNLOAD_TIMEOUT).
-    The report is also written under ``DATA_DIR/crawl/reports``.
+    The data directory is the parent of the store's root: the report is
+    also written under ``DATA_DIR/crawl/reports``, next to the crawl's job
+    directories and logs.
 
     Raises CrawlError when a source is neither a URL nor an existing path,
     or when the Scrapy child process fails.
@@ -57,7 +59,7 @@ def crawl(
     for path in local_paths:
         _read_local(path, ledger)
     if http_sources:
-        report.merge(_crawl_http(http_sources, data_dir, progress, settings or {}))
+        report.merge(_crawl_http(http_sources, store, progress, settings or {}))
 
     report.finished_at = _now()
     if report.finish_reason is None:
@@ -155,8 +157,9 @@ def job_key(urls: list[str]) -> str:
 
 
 def _crawl_http(
-    urls: list[str], data_dir: Path, progress: bool, settings: dict
+    urls: list[str], store: DocumentStore, progress: bool, settings: dict
 ) -> CrawlReport:
+    data_dir = store.root.parent
     crawl_dir = data_dir / "crawl"
     key = job_key(urls)
     report_path = crawl_dir / "child" / f"{key}.json"
@@ -167,6 +170,8 @@ def _crawl_http(
         "crawlers.run",
         "--data-dir",
         str(data_dir),
+        "--documents-dir",
+        str(store.root),
         "--report",
         str(report_path),
         "--jobdir",

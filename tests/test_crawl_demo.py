@@ -170,3 +170,12 @@ def test_scrapy_crawl_from_repo_root(tmp_path):
         )
     store = DocumentStore(tmp_path / "documents")
     assert len(store.documents()) == len(DEMO_PATHS)
+
+
+def test_store_outside_data_layout(tmp_path):
+    store = DocumentStore(tmp_path / "my-store")
+    with serve_demo() as base_url:
+        report = crawl([f"{base_url}/"], store, settings=FAST)
+    assert report.new == len(DEMO_PATHS)
+    assert len(store.documents()) == len(DEMO_PATHS)
+    assert not (tmp_path / "documents").exists()

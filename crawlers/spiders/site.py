@@ -71,6 +71,7 @@ class SiteSpider(scrapy.Spider):
         self,
         urls: str | list[str] | None = None,
         data_dir: str | None = None,
+        documents_dir: str | None = None,
         report_path: str | None = None,
         **kwargs,
     ) -> None:
@@ -90,15 +91,18 @@ class SiteSpider(scrapy.Spider):
         self.allowed_domains = sorted(self.hostnames)
         self.netlocs = {urlsplit(url).netloc.lower() for url in urls}
         self._data_dir_argument = data_dir
+        self._documents_dir_argument = documents_dir
         self.report_path = Path(report_path) if report_path else None
         self.ledger: Ledger | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        data_dir = spider._data_dir_argument or crawler.settings.get("BLUECARBON_DATA_DIR")
-        settings = load_settings(data_dir)
-        store = DocumentStore(settings.documents_dir)
+        documents_dir = spider._documents_dir_argument
+        if documents_dir is None:
+            data_dir = spider._data_dir_argument or crawler.settings.get("BLUECARBON_DATA_DIR")
+            documents_dir = load_settings(data_dir).documents_dir
+        store = DocumentStore(Path(documents_dir))
         report = CrawlReport(
             sources=list(spider.start_urls),
             started_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
