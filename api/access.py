@@ -24,8 +24,8 @@ def token_name(header: str | None, tokens: dict[str, str]) -> str | None:
     if scheme.lower() != "bearer" or not secret:
         raise InvalidToken("the Authorization header must be `Bearer <token>`")
     found = None
-    # Compare with every secret in constant time, so that timing tells
-    # nothing about which secret was close.
+    # Compare with every secret in constant time, so that response times
+    # reveal nothing about which secret was close.
     for name, expected in tokens.items():
         if hmac.compare_digest(secret.encode("utf-8"), expected.encode("utf-8")):
             found = name

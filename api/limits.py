@@ -215,8 +215,8 @@ def _check_cycles(fragments: dict[str, FragmentDefinitionNode]) -> None:
 
 def check_nesting(query: str, limits: Limits) -> None:
     """Raise QueryRejected when brackets in ``query`` nest deeper than
-    ``limits.max_nesting``, before the recursive parser sees it. Brackets
-    inside strings and comments are skipped."""
+    ``limits.max_nesting``, before the recursive parser reads it.
+    Brackets inside strings and comments are skipped."""
     depth = 0
     index = 0
     length = len(query)

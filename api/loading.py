@@ -29,7 +29,8 @@ class Batch:
 
 def batch(items: list[dict]) -> list[dict]:
     """Make ``items`` one batch and return them. An item already in
-    another batch moves to this one, which holds the same data."""
+    another batch moves to this one. The old batch keeps it as a member,
+    so both load correct data."""
     group = Batch(items)
     for item in items:
         item[BATCH] = group

@@ -98,7 +98,7 @@ def _key_page(keys: list[str], first, after, read_rows):
 
 
 class Changes(graphene.ObjectType):
-    """What changed at or after a date: versions fetched since, documents
+    """The changes at or after a date: versions fetched since, documents
     with such a version or repealed since, and entities mentioned in such
     a version or removed since."""
 
@@ -217,8 +217,8 @@ class Query(graphene.ObjectType):
                 lambda skip, limit: api_reads.candidate_page(store, sort=sort, skip=skip, limit=limit, **filters),
                 lambda: api_reads.candidate_count(store, **filters),
             )
-        # The order holds every key a cursor can reach; when the filter
-        # matches more, the total is counted in the store.
+        # The order contains every key a cursor can reach. When the filter
+        # matches more, the store counts the total.
         reachable = MAX_OFFSET + MAX_PAGE_SIZE + 1
         order = cache.get(
             ("candidates", sort, *sorted(filters.items())),

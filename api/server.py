@@ -1,13 +1,18 @@
 """The ASGI application: GraphQL at ``/graphql``, GraphiQL for browsers.
 
-A request passes, in order: the rate limit (per token, or per client
-address without one), the bearer token check, the body checks (JSON
-content type, size, valid JSON), the query checks (length, bracket
-nesting, tokens, then depth, fields, aliases, page size and estimated
-cost with fragments expanded, see :mod:`api.limits`), GraphQL
-validation, and execution in a worker thread, because the graph store's
-driver is synchronous. Errors reach clients with a stable code in
-``extensions.code``; unexpected ones are logged once with the request id.
+A request passes these checks in order:
+
+1. the rate limit, per token, or per client address without one;
+2. the bearer token;
+3. the body: JSON content type, size, valid JSON;
+4. the query: length, bracket nesting and tokens, then depth, fields,
+   aliases, page size and estimated cost with fragments expanded (see
+   :mod:`api.limits`), then GraphQL validation.
+
+Execution runs in a worker thread, because the graph store's driver is
+synchronous. Errors reach clients with a stable code in
+``extensions.code``. Unexpected errors are logged once with the request
+id, and rejected requests are logged at INFO level.
 """
 
 from __future__ import annotations
@@ -346,6 +351,7 @@ def _mask(error: GraphQLError, request_id: str) -> dict:
 
 
 def _error_response(error: ClientError, request_id: str) -> JSONResponse:
+    logger.info("request %s rejected with %d %s: %s", request_id, error.status, error.code, error.message)
     body = {
         "errors": [{"message": error.message, "extensions": {"code": error.code}}],
         "extensions": {"requestId": request_id},

@@ -102,7 +102,7 @@ class EntitySort(graphene.Enum):
 
 
 class CountBy(graphene.Enum):
-    """What entities are counted by."""
+    """The property that entities are grouped by for counting."""
 
     INDUSTRY = "INDUSTRY"
     REGION = "REGION"

@@ -9,10 +9,10 @@ process. Prints p50 and p99 latency and requests per second side by side.
 
     .venv/bin/python bench/api.py --entities 100000
 
-The graph: 60% firms, 20% institutes, 20% technologies, in documents of
-500 entities; every entity has a mention with an Evidence node, one
-IN_INDUSTRY relationship and one COOPERATES_WITH or DEVELOPS
-relationship to the next entity; every firm has a Candidate with two
+The graph has 60% firms, 20% institutes and 20% technologies, in
+documents of 500 entities. Every entity has a mention with an Evidence
+node, one IN_INDUSTRY relationship, and one COOPERATES_WITH or DEVELOPS
+relationship to the next entity. Every firm has a Candidate with two
 factors whose evidence names its document version.
 """
 
@@ -344,8 +344,8 @@ def _measure(store, data_dir: Path, args, children: list) -> None:
             "BLUECARBON_API_CACHE_SECONDS": cache_seconds,
         }
         env.pop("NEO4J_URI", None)
-        # The server's log goes to a file, because a pipe nobody reads
-        # would block it once full.
+        # The server's log goes to a file, because an unread pipe would
+        # block the server once full.
         log = open(data_dir / f"serve-{port}.log", "wb")  # noqa: SIM115 (closed with the process)
         children.append(
             subprocess.Popen(
@@ -400,7 +400,7 @@ def _wait_for(url: str, server: subprocess.Popen) -> None:
             return
         except httpx.HTTPError:
             time.sleep(0.5)
-    raise SystemExit(f"the API server at {url} did not answer within 120 s")
+    raise SystemExit(f"the API server at {url} did not respond within 120 s; see its log in the data directory")
 
 
 if __name__ == "__main__":

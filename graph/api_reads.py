@@ -334,7 +334,7 @@ def neighbourhoods(store, centres, depth: int, max_relationships: int) -> dict[s
     ``depth`` (1 or 2) hops over entity relationships; Industry and Place
     nodes are shown but not expanded through. At most
     ``max_relationships`` relationships are kept per centre, and
-    ``truncated`` says whether more existed. Runs one query per hop and
+    ``truncated`` is true when more existed. Runs one query per hop and
     label, for all centres together."""
     if depth not in (1, 2):
         raise GraphError(f"depth={depth} is not supported; use 1 or 2")
