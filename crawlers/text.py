@@ -35,7 +35,7 @@ UNSUPPORTED_EXTENSIONS = frozenset(
     mp3 mp4 avi wmv flv mov wav m4a rm rmvb mkv swf
     zip rar 7z gz tgz tar bz2 xz exe msi apk dmg iso bin
     css js json woff woff2 ttf eot
-    doc xls xlsx ppt pptx wps et dps ceb caj
+    doc xls xlsx ppt pptx wps et dps ceb caj ofd
     """.split()
 )
 
@@ -68,6 +68,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
+_SESSION_ID = re.compile(r";jsessionid=[^?#/]*", re.IGNORECASE)
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
 )
@@ -516,6 +517,9 @@ def extract_links(body: bytes, *, url: str, content_type: str | None) -> list[st
         if target.lower().startswith(("javascript:", "mailto:", "tel:", "data:", "#")):
             continue
         absolute = urldefrag(urljoin(base_url, target))[0]
+        # Java servers put the session id in the path; each visit would
+        # otherwise see every page under a new URL.
+        absolute = _SESSION_ID.sub("", absolute)
         if urlsplit(absolute).scheme not in ("http", "https"):
             continue
         absolute = safe_url_string(absolute, encoding=codec)

@@ -288,7 +288,8 @@ def test_extract_links():
     <a href="a.html#top">A</a> <a href="/b.html">B</a> <a href="a.html">A again</a>
     <a href="javascript:void(0)">js</a> <a href="mailto:x@example.invalid">mail</a>
     <a href="附件/方案.pdf">附件</a> <a href="http://other.invalid/x">外站</a>
-    <iframe src="frame.html"></iframe></body></html>"""
+    <iframe src="frame.html"></iframe>
+    <a href="/art/1.html;jsessionid=0A1B2C3D?id=5">会话</a></body></html>"""
     links = extract_links(html.encode("utf-8"), url="http://127.0.0.1/x.html", content_type="text/html")
     assert links == [
         "http://127.0.0.1/notices/a.html",
@@ -296,6 +297,7 @@ def test_extract_links():
         "http://127.0.0.1/notices/%E9%99%84%E4%BB%B6/%E6%96%B9%E6%A1%88.pdf",
         "http://other.invalid/x",
         "http://127.0.0.1/notices/frame.html",
+        "http://127.0.0.1/art/1.html?id=5",
     ]
 
 
