@@ -81,6 +81,7 @@ class Ledger:
             published=meta.get("published"),
             etag=etag,
             last_modified=last_modified,
+            same_text_is_unchanged=True,
         )
         if version is None:
             outcome = UNCHANGED

@@ -253,14 +253,19 @@ class DocumentStore:
         published: str | None = None,
         etag: str | None = None,
         last_modified: str | None = None,
+        same_text_is_unchanged: bool = False,
     ) -> SourceVersion | None:
         """Store one fetched document.
 
         Return the new version, or None when ``body`` has the same content
         hash as the URL's latest version (then only the last-checked time,
-        ETag and Last-Modified change). Content that matches an older
-        version of the URL (a page that changed back) makes that version the
-        latest again, marks it unprocessed and returns it.
+        ETag and Last-Modified change). With ``same_text_is_unchanged``,
+        a body whose extracted text equals the latest version's also
+        returns None and keeps the latest version's bytes: pages whose
+        only change is a visit counter or a date in the page header then
+        add no version. Content that matches an older version of the URL
+        (a page that changed back) makes that version the latest again,
+        marks it unprocessed and returns it.
         """
         digest = content_hash(body)
         text_digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -268,6 +273,9 @@ class DocumentStore:
 
         latest = self._latest_row(url)
         if latest is not None and latest["content_hash"] == digest:
+            self._touch(url, now, 200, etag, last_modified)
+            return None
+        if same_text_is_unchanged and latest is not None and latest["text_hash"] == text_digest:
             self._touch(url, now, 200, etag, last_modified)
             return None
 

@@ -67,6 +67,7 @@ INDEX = html(
     <li><a href="/files/plan.pdf#page=2">PDF第二页</a></li>
     <li><a href="/moved.html">已迁移</a></li>
     <li><a href="/relocating.html">将迁移</a></li>
+    <li><a href="/counter.html">访问计数</a></li>
     </ul>""",
 )
 
@@ -165,6 +166,15 @@ def make_handler(site: FixtureSite) -> type[StaticSiteHandler]:
             elif path in ("/relocating.html", "/relocated.html"):
                 # Same body and so the same ETag at the old and the new URL.
                 self.send_bytes(200, html("迁移的页面", "<p>内容不变。</p>").encode(), utf8, send_body)
+            elif path == "/counter.html":
+                # The article stays; only the footer's visit counter moves.
+                with site.lock:
+                    visits = site.hits[path]
+                page = (
+                    "<html><body><div class='content'><p>海洋牧场建设通知正文。</p></div>"
+                    f"<div class='footer'>访问量：{visits}</div></body></html>"
+                )
+                self.send_bytes(200, page.encode(), utf8, send_body)
             elif path == "/huge.html":
                 body = html("超大页面", "<p>" + "海" * 1_000_000 + "</p>").encode()
                 self.send_bytes(200, body, utf8, send_body)
@@ -222,6 +232,7 @@ def crawled(tmp_path_factory):
 STORED_PATHS = [
     "/",
     "/changing.html",
+    "/counter.html",
     "/files/list.docx",
     "/files/plan.pdf",
     "/gbk.html",
@@ -366,6 +377,13 @@ def test_second_crawl_adds_one_version_to_known_pages(crawled):
     assert counts == expected
 
 
+def test_visit_counter_change_is_unchanged(crawled):
+    base = crawled["base"]
+    assert crawled["second"].outcomes[f"{base}/counter.html"] == "unchanged"
+    assert crawled["site"].hits["/counter.html"] == 2
+    assert len(crawled["store"].versions(f"{base}/counter.html")) == 1
+
+
 def test_redirect_source_counts_as_checked(crawled):
     base = crawled["base"]
     checked, unvisited = crawled["store"].crawl_state([base.removeprefix("http://")])
@@ -420,7 +438,7 @@ def test_report_saved_under_data_dir(crawled):
 def test_report_text(crawled):
     text = str(crawled["second"]).splitlines()
     assert re.fullmatch(
-        r"Crawled 1 source\(s\): 1 new, 1 changed, 12 unchanged, 1 gone, "
+        r"Crawled 1 source\(s\): 1 new, 1 changed, 13 unchanged, 1 gone, "
         r"4 failed, 1 skipped by robots\.txt in \d+\.\d s",
         text[0],
     )

@@ -83,6 +83,16 @@ def test_changed_content_adds_version(store):
     ]
 
 
+def test_same_text_new_bytes_unchanged_on_request(store):
+    first = record(store, "<p>正文</p><p>访问量：1</p>".encode(), text="正文")
+    assert record(store, "<p>正文</p><p>访问量：2</p>".encode(), text="正文", same_text_is_unchanged=True) is None
+    assert store.versions(URL) == [first]
+    assert store.read_body(first) == "<p>正文</p><p>访问量：1</p>".encode()
+    second = record(store, "<p>正文</p><p>访问量：3</p>".encode(), text="正文")
+    assert second is not None
+    assert len(store.versions(URL)) == 2
+
+
 def test_content_changed_back_reuses_old_version(store):
     first = record(store, "第一版".encode())
     record(store, "第二版".encode())
