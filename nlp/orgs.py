@@ -135,7 +135,10 @@ def _suffix_is_word(text, tokens, covering, starts, ends, start, end, resources)
     """Check that the suffix is a word of its own, not part of 布局 or 大学生."""
     if end not in ends:
         token = tokens[covering[end - 1]] if end - 1 < len(covering) else None
-        if token is None or token.end != end:
+        if token is None:
+            return False
+        # 商会会长: the segmenter glued a title to the suffix.
+        if token.end != end and text[end : token.end] not in resources.titles:
             return False
     if start in starts or end - start >= 4:
         return True
@@ -326,7 +329,10 @@ def _acceptable(name, suffix, before_suffix, resources, tokens, starts) -> bool:
     # A core that is one everyday word (养殖公司, 投资集团) names no one.
     tag = resources.word_tags.get(core)
     if tag and tag[0] in "nvad" and tag not in ("nr", "ns", "nt", "nz", "nrt", "nrfg") and len(core) <= 3:
-        if not suffix_kind_is_department(suffix, resources) and not name.startswith(("市", "省")):
+        # 养殖公司, 投资集团: an everyday word names no one, unless a place
+        # in front makes it a name (烟台市水产商会).
+        has_place = any(name.startswith(place) for place in resources.places)
+        if not suffix_kind_is_department(suffix, resources) and not name.startswith(("市", "省")) and not has_place:
             return False
     if suffix in ("委", "部", "厅", "局") and len(name) <= 2:
         return False

@@ -21,7 +21,7 @@ _CJK_CHAR = re.compile(f"[{CJK}]")
 # Characters that, right after a two-character name, start the next word.
 _AFTER_NAME = set("在把对等和与也就还首出陪带率是表介指认坦说称告向一主则给从为已先再又便都将被及、，。；：,;:“”\"（）() 曾")
 # Characters that can come right before a name.
-_BEFORE_NAME = set("、，。；：,;:“”\"'（）()《》【】[] \n\t的和与及暨")
+_BEFORE_NAME = set("、，。；：,;:“”\"'（）()《》【】[] \n\t的和与及暨据")
 # Last characters of an organisation or unit name, which a name may follow
 # directly (绿色金融部潘政, 合作社负责人王欢).
 _AFTER_UNIT = set("部处科室组院所局司社站行团厂")

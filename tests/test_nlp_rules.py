@@ -131,3 +131,14 @@ def test_bank_branch_keeps_bank_before_place():
 def test_named_equipment_in_quotes():
     text = "公司建造的养殖工船“海韵2号”已交付，“深蓝3号”海洋牧场平台同步开工。"
     assert {"海韵2号", "深蓝3号"} <= set(_entities(text, TECHNOLOGY))
+
+
+def test_associations_and_glued_titles():
+    text = "山东省海洋产业技术创新战略联盟成立。烟台市水产商会会长林志远出席。据王海涛介绍，联盟有成员单位40家。"
+    extraction = nlp.extract(text)
+    institutes = {e.name for e in extraction.entities if e.type == INSTITUTE}
+    assert institutes == {"山东省海洋产业技术创新战略联盟", "烟台市水产商会"}
+    people = {e.name: e for e in extraction.entities if e.type == PERSON}
+    assert set(people) == {"林志远", "王海涛"}
+    assert people["林志远"].affiliation == "烟台市水产商会"
+    assert people["林志远"].role == "executive: 会长"
