@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import ipaddress
 import json
 import logging
 import os
@@ -33,6 +34,7 @@ import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -84,10 +86,34 @@ def _setting_value(raw: str):
         return raw
 
 
+# Between Scrapy's "project" (20) and "cmdline" (40) priorities: above the
+# settings module, below --set.
+LOOPBACK_PRIORITY = 25
+
+
+def is_loopback(url: str) -> bool:
+    """Return True when ``url``'s host is localhost or a loopback address."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def build_settings(args: argparse.Namespace, log_file: Path) -> Settings:
-    """Return the crawler's settings with the command-line overrides."""
+    """Return the crawler's settings with the command-line overrides.
+
+    A crawl of loopback servers only (the demo site, tests) runs without
+    politeness delays, which exist for remote sites; robots.txt and its
+    Crawl-delay still apply.
+    """
     settings = Settings()
     settings.setmodule("crawlers.settings", priority="project")
+    if all(is_loopback(url) for url in args.urls):
+        settings.set("DOWNLOAD_DELAY", 0, priority=LOOPBACK_PRIORITY)
+        settings.set("AUTOTHROTTLE_START_DELAY", 0, priority=LOOPBACK_PRIORITY)
     for item in args.overrides:
         name, separator, raw = item.partition("=")
         if not separator or not name:
