@@ -145,6 +145,12 @@ class DocumentStore:
     def __repr__(self) -> str:
         return f"DocumentStore({str(self.root)!r})"
 
+    def __enter__(self) -> DocumentStore:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
     # -- connection handling -------------------------------------------------
 
     def _connection(self) -> sqlite3.Connection:
@@ -496,6 +502,24 @@ class DocumentStore:
             }
             for row in rows
         ]
+
+    def summary(self) -> dict[str, int]:
+        """Return counts: documents by status, versions, and versions not
+        yet processed."""
+        db = self._connection()
+        counts = {STATUS_OK: 0, STATUS_GONE: 0, STATUS_FAILED: 0}
+        for row in db.execute("SELECT status, COUNT(*) AS n FROM documents GROUP BY status"):
+            counts[row["status"]] = row["n"]
+        versions = db.execute("SELECT COUNT(*) FROM versions").fetchone()[0]
+        pending = db.execute(
+            "SELECT COUNT(*) FROM versions WHERE processed_at IS NULL"
+        ).fetchone()[0]
+        return {
+            "documents": sum(counts.values()),
+            **counts,
+            "versions": versions,
+            "pending": pending,
+        }
 
     def pending_versions(self) -> list[SourceVersion]:
         """Return versions not yet marked processed, oldest first."""

@@ -184,6 +184,29 @@ def test_mark_processed_unknown_version_raises(store):
         store.mark_processed(missing)
 
 
+def test_summary_counts(store):
+    record(store, "甲".encode(), url="http://127.0.0.1/a.html")
+    record(store, "乙".encode(), url="http://127.0.0.1/a.html")
+    version = record(store, "丙".encode(), url="http://127.0.0.1/b.html")
+    store.mark_processed(version)
+    store.mark_gone("http://127.0.0.1/b.html", 404)
+    store.mark_failed("http://127.0.0.1/c.html", "timed out")
+    assert store.summary() == {
+        "documents": 3,
+        "ok": 1,
+        "gone": 1,
+        "failed": 1,
+        "versions": 3,
+        "pending": 2,
+    }
+
+
+def test_store_as_context_manager(tmp_path):
+    with DocumentStore(tmp_path / "documents") as store:
+        record(store, "甲".encode())
+    assert DocumentStore(tmp_path / "documents").summary()["versions"] == 1
+
+
 def test_conditional_headers(store):
     assert store.conditional_headers(URL) == {}
     record(store, "第一版".encode(), etag='"abc"', last_modified="Wed, 21 Oct 2015 07:28:00 GMT")
