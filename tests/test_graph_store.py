@@ -122,6 +122,8 @@ def test_refused_uri_raises_unavailable(graph_settings):
 
 @embedded_only
 def test_embedded_server_lifecycle(tmp_path):
+    # One test walks through start, reuse, stop, restart and a killed
+    # server, because every server start costs seconds.
     settings = load_settings(tmp_path, environ={})
     graph_dir = settings.graph_dir
 
@@ -133,27 +135,25 @@ def test_embedded_server_lifecycle(tmp_path):
         graph.write("CREATE (:Firm {key: 'Firm:乙', name: '乙'})")
         password = (graph_dir / "password").read_text()
 
+        with open_graph(settings) as second:
+            assert second.uri == graph.uri
+            assert second.server.process is None
+        # Closing the second store leaves the first one's server running.
+        assert _pid_alive(pid)
+        assert graph.read("RETURN 1 AS one") == [{"one": 1}]
+
     assert _wait_gone(pid)
     assert not (graph_dir / "server.json").exists()
     assert stat.S_IMODE((graph_dir / "password").stat().st_mode) == 0o600
 
     # A second run reuses the password and finds the data.
-    with open_graph(settings) as graph:
-        assert (graph_dir / "password").read_text() == password
-        rows = graph.read("MATCH (f:Firm) RETURN f.name AS name")
-        assert rows == [{"name": "乙"}]
-
-
-@embedded_only
-def test_embedded_restarts_after_kill(tmp_path):
-    settings = load_settings(tmp_path, environ={})
-    graph_dir = settings.graph_dir
     graph = open_graph(settings)
     try:
-        graph.write("CREATE (:Firm {key: 'Firm:丙', name: '丙'})")
+        assert (graph_dir / "password").read_text() == password
+        assert graph.read("MATCH (f:Firm) RETURN f.name AS name") == [{"name": "乙"}]
         process = graph.server.process
-        pid = process.pid
-        os.kill(pid, signal.SIGKILL)
+        killed_pid = process.pid
+        os.kill(killed_pid, signal.SIGKILL)
         process.wait(timeout=30)
     finally:
         graph.close()
@@ -162,9 +162,8 @@ def test_embedded_restarts_after_kill(tmp_path):
 
     with open_graph(settings) as graph:
         new_pid = json.loads((graph_dir / "server.json").read_text())["pid"]
-        assert new_pid != pid
-        rows = graph.read("MATCH (f:Firm) RETURN f.name AS name")
-        assert rows == [{"name": "丙"}]
+        assert new_pid != killed_pid
+        assert graph.read("MATCH (f:Firm) RETURN f.name AS name") == [{"name": "乙"}]
 
 
 @embedded_only
@@ -179,20 +178,6 @@ def test_startup_failure_names_log(tmp_path):
         open_graph(settings)
 
     assert "password" in str(caught.value)
-
-
-@embedded_only
-def test_second_open_reuses_running_server(tmp_path):
-    settings = load_settings(tmp_path, environ={})
-
-    with open_graph(settings) as first:
-        pid = first.server.process.pid
-        with open_graph(settings) as second:
-            assert second.uri == first.uri
-            assert second.server.process is None
-        # Closing the second store leaves the first one's server running.
-        assert _pid_alive(pid)
-        assert first.read("RETURN 1 AS one") == [{"one": 1}]
 
 
 @embedded_only
