@@ -87,3 +87,42 @@ class OrderCache:
         with self.lock:
             self.entries.clear()
             self.row_entries.clear()
+
+
+class GrowingOrder:
+    """The first keys of an order, read from the store in prefixes that
+    grow as later pages are requested, up to ``cap`` keys.
+
+    ``fetch(n)`` returns the first ``n`` keys. A first read of
+    ``first_read`` keys costs the store about what one page costs, and
+    the prefix at least doubles on each later read. Requests for the same
+    order wait for one read instead of each running their own.
+    """
+
+    def __init__(self, fetch: Callable[[int], list[str]], count: Callable[[], int], cap: int, first_read: int = 200):
+        self.fetch = fetch
+        self.count_in_store = count
+        self.cap = cap
+        self.first_read = first_read
+        self.keys: list[str] = []
+        self.complete = False
+        self.total: int | None = None
+        self.lock = threading.Lock()
+
+    def prefix(self, needed: int) -> list[str]:
+        """Return at least the first ``needed`` keys, or all there are."""
+        with self.lock:
+            if not self.complete and len(self.keys) < min(needed, self.cap):
+                size = min(self.cap, max(needed, 2 * len(self.keys), self.first_read))
+                self.keys = self.fetch(size)
+                self.complete = len(self.keys) < size
+            return self.keys
+
+    def count(self) -> int:
+        """Return the number of keys in the whole order."""
+        with self.lock:
+            if self.complete:
+                return len(self.keys)
+            if self.total is None:
+                self.total = self.count_in_store()
+            return self.total

@@ -15,6 +15,7 @@ from datetime import date, datetime, timezone
 import graphene
 
 from api import loading
+from api.cache import GrowingOrder
 from api.types import (
     INDUSTRY_BY_NAME,
     Candidate,
@@ -217,25 +218,22 @@ class Query(graphene.ObjectType):
                 lambda skip, limit: api_reads.candidate_page(store, sort=sort, skip=skip, limit=limit, **filters),
                 lambda: api_reads.candidate_count(store, **filters),
             )
-        # The order contains every key a cursor can reach. When the filter
-        # matches more, the store counts the total.
-        reachable = MAX_OFFSET + MAX_PAGE_SIZE + 1
+        # The order grows up to every key a cursor can reach.
         order = cache.get(
             ("candidates", sort, *sorted(filters.items())),
-            lambda: api_reads.candidate_order(store, sort=sort, limit=reachable, **filters),
+            lambda: GrowingOrder(
+                lambda size: api_reads.candidate_order(store, sort=sort, limit=size, **filters),
+                lambda: api_reads.candidate_count(store, **filters),
+                cap=MAX_OFFSET + MAX_PAGE_SIZE + 1,
+            ),
         )
 
         def read(skip, limit):
-            page = order[skip : skip + limit]
+            page = order.prefix(skip + limit)[skip : skip + limit]
             found = cache.rows("candidate", page, lambda keys: api_reads.candidates_by_key(store, keys))
             return [found[key] for key in page if key in found]
 
-        def count():
-            if len(order) < reachable:
-                return len(order)
-            return api_reads.candidate_count(store, **filters)
-
-        return paged(first, after, read, count)
+        return paged(first, after, read, order.count)
 
     @staticmethod
     def resolve_entities(
@@ -249,8 +247,12 @@ class Query(graphene.ObjectType):
             "name_contains": _text("nameContains", name_contains),
             "status": _status(status),
             "region": _text("region", region),
-            "linked_to": _text("linkedTo", linked_to),
         }
+        if linked_to is not None:
+            anchor = api_reads.entities_by_key(store, [_text("linkedTo", linked_to)]).get(linked_to)
+            if anchor is None:
+                return paged(first, after, lambda skip, limit: [], lambda: 0)
+            filters["linked_to"] = (anchor["type"], linked_to)
         return paged(
             first,
             after,

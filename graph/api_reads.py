@@ -132,13 +132,15 @@ def _entity_filter(store, industry, name_contains, status, region) -> tuple[list
     return conditions, params
 
 
-def _entity_match(label: str, linked_to: str | None) -> str:
+def _entity_match(label: str, linked_to: tuple[str, str] | None) -> str:
+    """Return the MATCH clause for entities of ``label``, linked to the
+    entity ``linked_to`` (its label and key) when given. The anchor's
+    label keeps the lookup on the key index."""
     if linked_to is None:
         return f"MATCH (n:{label})"
-    anchor = label_of_key(linked_to)
-    anchor_pattern = f"(m:{anchor} {{key: $linked}})" if anchor else "(m {key: $linked})"
+    (anchor,) = _check_labels([linked_to[0]])
     types = "|".join(RELATION_TYPES)
-    return f"MATCH {anchor_pattern}-[:{types}]-(n:{label}) WITH DISTINCT n"
+    return f"MATCH (m:{anchor} {{key: $linked}})-[:{types}]-(n:{label}) WITH DISTINCT n"
 
 
 def entity_page(
@@ -155,11 +157,12 @@ def entity_page(
     limit=20,
 ) -> list[dict]:
     """Return ``limit`` entities after the first ``skip`` that match every
-    filter given, in ``sort`` order: one query per label."""
+    filter given, in ``sort`` order: one query per label. ``linked_to``
+    is the (label, key) of an entity the results are related to."""
     order = ENTITY_ORDER[sort]
     conditions, params = _entity_filter(store, industry, name_contains, status, region)
     params["window"] = skip + limit
-    params["linked"] = linked_to
+    params["linked"] = linked_to[1] if linked_to else None
     where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
     rows: list[dict] = []
     for label in _check_labels(labels):
@@ -176,7 +179,7 @@ def entity_page(
 def entity_count(store, labels, *, industry=None, name_contains=None, status=None, region=None, linked_to=None) -> int:
     """Return how many entities match every filter given."""
     conditions, params = _entity_filter(store, industry, name_contains, status, region)
-    params["linked"] = linked_to
+    params["linked"] = linked_to[1] if linked_to else None
     where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
     total = 0
     for label in _check_labels(labels):
