@@ -254,10 +254,13 @@ def _read_neighbours(store, firms: dict[str, FirmFacts], policy: dict) -> None:
 
 
 def _distinct_sentences(items: list[Item]) -> list[list[Item]]:
-    """Group items by (document, sentence): one counted item per sentence."""
+    """Group items by (document, sentence): one counted item per sentence.
+    Items without a sentence (a fact extraction gave without one) are
+    left out."""
     groups: dict[tuple[str, str], list[Item]] = {}
     for item in items:
-        groups.setdefault((item.document, item.sentence), []).append(item)
+        if item.sentence:
+            groups.setdefault((item.document, item.sentence), []).append(item)
     return list(groups.values())
 
 

@@ -296,3 +296,18 @@ def test_default_scoring_file_valid():
     config = load_scoring()
     assert config["version"] == 1
     assert sum(group["cap"] for group in config["groups"]) == 100
+
+
+def test_fact_without_sentence_is_thin(graph_store):
+    firm = Entity(type=FIRM, name="威海己公司", industries=[AQUACULTURE], region="环翠区")
+    graph_store.load(
+        SourceVersion(PLAN_URL, "p1", "2021-06-02T00:00:00Z"),
+        Extraction(entities=[firm], document=DocumentInfo(document_number=PLAN_NUMBER)),
+    )
+
+    candidate = by_name(graph_store.rank())["威海己公司"]
+
+    points = {f["name"]: f["points"] for f in candidate["factors"] if f["points"]}
+    assert points == {"industry_documents": 5, "policy_documents": 5, "local_region": 10}
+    assert candidate["flags"] == ["thin-evidence"]
+    assert candidate["factors"][1]["evidence"][0]["sentence"] == ""
