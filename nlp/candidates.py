@@ -30,7 +30,7 @@ class Mention:
     short_form: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     """A segmenter token with its offsets and part-of-speech tag."""
 

@@ -280,7 +280,7 @@ def _document_city(text: str, info, resources: Resources) -> tuple[str | None, s
     """Return the city and province a bare 市X局 or 省X厅 refers to."""
     city = None
     for source in (info.issuer or "", info.title or ""):
-        for place in sorted(resources.places, key=len, reverse=True):
+        for place in resources.places_by_length:
             if place in source:
                 city = place
                 break
@@ -609,7 +609,7 @@ def _core_names(name: str, resources: Resources) -> list[str]:
     """Short names of a firm: without region, without legal suffix."""
     cores = []
     body = name
-    for place in sorted(resources.places, key=len, reverse=True):
+    for place in resources.places_by_length:
         for form in (place + "市", place):
             if body.startswith(form) and len(body) > len(form) + 2:
                 body = body[len(form) :]
@@ -652,7 +652,7 @@ def _abbreviation_aliases(groups: list[Group], norm: NormText, resources: Resour
             continue
         body = entity.name[: match.start()]
         place_prefix = ""
-        for place in sorted(resources.places, key=len, reverse=True):
+        for place in resources.places_by_length:
             for form in (place + "市", place):
                 if body.startswith(form):
                     place_prefix = form
@@ -729,7 +729,7 @@ def _mark_removed(groups: list[Group], amendments: Amendments, text: str) -> Non
 
 
 def _assign_regions(groups: list[Group], text: str, resources: Resources) -> None:
-    places = sorted(resources.places, key=len, reverse=True)
+    places = resources.places_by_length
     for group in groups:
         entity = group.entity
         if entity.type == TECHNOLOGY or entity.type == PERSON:

@@ -290,7 +290,7 @@ def _strip_leading(text, tokens, starts, name_start, suffix_start, resources) ->
 def _core(name: str, suffix: str, resources: Resources) -> str:
     core = name[: len(name) - len(suffix)] if name.endswith(suffix) else name
     core = re.sub(r"（[^（）]*）", "", core)
-    for place in sorted(resources.places, key=len, reverse=True):
+    for place in resources.places_by_length:
         for form in (place + "市", place + "区", place + "县", place):
             if core == form:
                 return ""

@@ -45,6 +45,7 @@ class Resources:
     places: dict[str, str]  # place -> province
     provinces: list[str]
     segmenter_words: list[str] = field(default_factory=list)
+    places_by_length: list[str] = field(default_factory=list)  # longest first
     english_glossary: dict[str, list[str]] = field(default_factory=dict)
     word_tags: dict[str, str] = field(default_factory=dict)
     char_frequency: dict[str, int] = field(default_factory=dict)
@@ -123,6 +124,7 @@ def load_resources() -> Resources:
         segmenter_words=list(lexicon.get("segmenter_words") or []),
         english_glossary=dict(lexicon.get("english_glossary") or {}),
     )
+    resources.places_by_length = sorted(resources.places, key=len, reverse=True)
     _load_segmenter_tables(resources)
     return resources
 
