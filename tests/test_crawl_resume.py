@@ -19,7 +19,7 @@ from crawlers import CrawlReport, DocumentStore, crawl
 from crawlers.demo import StaticSiteHandler, serve_site
 from crawlers.runner import job_key
 
-PAGES = 30
+PAGES = 20
 SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_START_DELAY": 0, "AUTOTHROTTLE_MAX_DELAY": 0.5}
 
 
