@@ -355,13 +355,20 @@ def declared_charsets(body: bytes, content_type: str | None) -> list[str]:
 def decode_bytes(body: bytes, *, url: str, content_type: str | None) -> tuple[str, str]:
     """Decode ``body`` and return ``(text, codec)``.
 
-    The first that applies wins: a byte-order mark, pure ASCII, valid
-    UTF-8, a declared CJK multibyte codec that decodes to plausible text,
-    GB18030 when it decodes to plausible simplified Chinese, a detected CJK
-    codec, a declared single-byte codec, any detected codec. GBK text is practically never valid UTF-8,
-    so UTF-8 is tried before any declaration. GB18030 is tried before
-    detection because detection misreads short GBK text (charset-normalizer
-    3.5.2 takes the GBK bytes of 市海洋发展局 for Korean cp949).
+    The rules are tried in this order, and the first that applies wins:
+
+    1. a byte-order mark;
+    2. pure ASCII, then valid UTF-8;
+    3. a declared CJK multibyte codec that decodes to plausible text;
+    4. GB18030 when it decodes to plausible simplified Chinese;
+    5. a detected CJK codec, then a declared single-byte codec, then any
+       detected codec.
+
+    GBK text is practically never valid UTF-8, so UTF-8 is tried before any
+    declaration. GB18030 is tried before detection because detection
+    misreads short GBK text: charset-normalizer 3.5.2 takes the GBK bytes
+    of 市海洋发展局 for Korean cp949.
+
     Raises DocumentError when nothing decodes cleanly.
     """
     for bom, codec in _BOMS:
@@ -398,7 +405,8 @@ def decode_bytes(body: bytes, *, url: str, content_type: str | None) -> tuple[st
             return text, "gb18030"
 
     # Detection overrides a declared single-byte charset only with a CJK
-    # codec: between single-byte code pages the declaration knows better.
+    # codec, because between single-byte code pages the declaration is the
+    # better guess.
     detected = _detect(body)
     single_byte = [codec for codec in declared if codec != "utf-8" and not _is_multibyte_cjk(codec)]
     if detected is not None and (_is_multibyte_cjk(detected[1]) or not single_byte):

@@ -394,7 +394,7 @@ def test_redirect_source_counts_as_checked(crawled):
 
 def test_relocated_page_fetched_without_old_validators(crawled):
     # The redirect from /relocating.html carried its ETag, which matches
-    # /relocated.html; the crawler asks again without it.
+    # /relocated.html, so the crawler requests the page again without it.
     assert crawled["site"].hits["/relocated.html"] == 2
     version = crawled["store"].latest_version(f"{crawled['base']}/relocated.html")
     assert version is not None
