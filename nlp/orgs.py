@@ -301,7 +301,7 @@ def _core(name: str, suffix: str, resources: Resources) -> str:
 
 _PLACE_INSTITUTES = {"大学", "学院", "实验室", "国家实验室", "研究院", "研究所", "科学院"}
 _PLACE_BODIES = {"银行", "商业银行", "农商银行", "农村商业银行", "海关", "海事局", "电视台", "日报"}
-_GOVERNMENT_SUFFIXES = {"人民政府", "政府", "管委", "管委会", "委", "外办", "新闻办", "海关", "人民政府办公室", "政府办公室"}
+_GOVERNMENT_SUFFIXES = {"人民政府", "政府", "人大常委会", "常委会", "政协", "纪委监委", "管委", "管委会", "委", "外办", "新闻办", "海关", "人民政府办公室", "政府办公室"}
 
 
 def _acceptable(name, suffix, before_suffix, resources, tokens, starts) -> bool:
