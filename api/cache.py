@@ -37,21 +37,21 @@ class OrderCache:
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """Return the cached value of ``key``, computing it when missing
-        or older than ``ttl``. Two requests that miss together both
-        compute it; the later one is kept."""
+        or older than ``ttl``. ``compute`` runs under the cache's lock, so
+        that requests missing together share one value; it must be cheap
+        (a :class:`GrowingOrder` reads the store only when asked)."""
         now = self.clock()
         with self.lock:
             entry = self.entries.get(key)
             if entry is not None and now - entry[0] < self.ttl:
                 self.entries.move_to_end(key)
                 return entry[1]
-        value = compute()
-        with self.lock:
+            value = compute()
             self.entries[key] = (now, value)
             self.entries.move_to_end(key)
             while len(self.entries) > self.max_entries:
                 self.entries.popitem(last=False)
-        return value
+            return value
 
     def rows(self, kind: str, keys, fetch: Callable[[list[str]], dict[str, dict]]) -> dict[str, dict]:
         """Return rows by key, fetching with ``fetch(missing keys)`` only

@@ -252,7 +252,11 @@ def run_load(task, clients: int, requests: int) -> dict:
                 params = work[position[0]]
                 position[0] += 1
             started = time.perf_counter()
-            ok = local(params)
+            try:
+                ok = local(params)
+            except Exception as error:  # noqa: BLE001 (a failed request is counted, not fatal)
+                print(f"request failed: {type(error).__name__}: {error}", file=sys.stderr)
+                ok = False
             elapsed = time.perf_counter() - started
             with lock:
                 latencies.append(elapsed)
@@ -280,7 +284,7 @@ class ApiClient:
 
     def __init__(self, url: str):
         self.url = url
-        self.http = httpx.Client(timeout=30.0)
+        self.http = httpx.Client(timeout=60.0)
 
     def fork(self):
         return ApiClient(self.url).__call__
