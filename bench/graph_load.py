@@ -38,15 +38,24 @@ NEIGHBOURHOOD_SAMPLES = 200
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--entities", type=int, default=100_000, help="number of entities (default 100000)")
+    parser.add_argument(
+        "--entities",
+        type=int,
+        default=100_000,
+        help="number of entities (default 100000)",
+    )
     parser.add_argument(
         "--per-version",
         type=int,
         default=500,
         help="entities per document version (default 500)",
     )
-    parser.add_argument("--data-dir", help="data directory (default: a new temporary directory)")
-    parser.add_argument("--seed", type=int, default=1, help="seed for the sampled query keys")
+    parser.add_argument(
+        "--data-dir", help="data directory (default: a new temporary directory)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, help="seed for the sampled query keys"
+    )
     return parser.parse_args(argv)
 
 
@@ -117,9 +126,15 @@ def raw_rows(corpus):
     for version, extraction in corpus:
         for entity in extraction.entities:
             key = entity_key(entity.type, entity.name)
-            nodes[entity.type][key] = {"key": key, "name": entity.name, "region": entity.region}
+            nodes[entity.type][key] = {
+                "key": key,
+                "name": entity.name,
+                "region": entity.region,
+            }
         for relation in extraction.relations:
-            relationships[(relation.type, relation.head_type, relation.tail_type)].append(
+            relationships[
+                (relation.type, relation.head_type, relation.tail_type)
+            ].append(
                 {
                     "head": entity_key(relation.head_type, relation.head),
                     "tail": entity_key(relation.tail_type, relation.tail),
@@ -155,7 +170,9 @@ def print_report(facts: dict, loader: dict, raw: dict) -> None:
     print()
     print(f"{'':<34} {'loader (MERGE + provenance)':>28} {'raw UNWIND CREATE':>20}")
     for name in loader:
-        print(f"{name:<34} {_format(loader[name]):>28} {_format(raw.get(name, '')):>20}")
+        print(
+            f"{name:<34} {_format(loader[name]):>28} {_format(raw.get(name, '')):>20}"
+        )
 
 
 def _format(value) -> str:
@@ -168,7 +185,9 @@ def _format(value) -> str:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     corpus = synthetic_corpus(args.entities, per_version=args.per_version)
     entity_count = sum(len(x.entities) for _, x in corpus)
     relation_count = sum(len(x.relations) for _, x in corpus)
@@ -179,11 +198,17 @@ def main(argv=None) -> int:
         settings = load_settings(data_dir)
         with open_graph(settings) as graph:
             empty_store(graph)
-            print(f"loading {entity_count:,} entities and {relation_count:,} relations in {len(corpus)} versions ...", flush=True)
+            print(
+                f"loading {entity_count:,} entities and {relation_count:,} relations in {len(corpus)} versions ...",
+                flush=True,
+            )
             first = load_with_loader(graph, corpus)
             stats = graph.stats()
             checksum = graph.checksum()
-            print("loading the same corpus again, unchanged versions skipped ...", flush=True)
+            print(
+                "loading the same corpus again, unchanged versions skipped ...",
+                flush=True,
+            )
             second = load_with_loader(graph, corpus)
             print("loading the same corpus again with force=True ...", flush=True)
             forced = load_with_loader(graph, corpus, force=True)
@@ -193,8 +218,15 @@ def main(argv=None) -> int:
             candidates = graph.rank()
             rank_seconds = time.perf_counter() - started
 
-            firms = [entity_key(e.type, e.name) for _, x in corpus for e in x.entities if e.type == "Firm"]
-            sample = random.Random(args.seed).sample(firms, min(NEIGHBOURHOOD_SAMPLES, len(firms)))
+            firms = [
+                entity_key(e.type, e.name)
+                for _, x in corpus
+                for e in x.entities
+                if e.type == "Firm"
+            ]
+            sample = random.Random(args.seed).sample(
+                firms, min(NEIGHBOURHOOD_SAMPLES, len(firms))
+            )
             neighbourhood = time_neighbourhoods(graph, sample)
 
             print("writing the same rows with raw UNWIND ... CREATE ...", flush=True)
@@ -205,7 +237,9 @@ def main(argv=None) -> int:
             server_peak = server_peak_kib(graph)
 
     written = sum(stats["nodes"].values()) + sum(stats["relationships"].values())
-    raw_written = sum(raw_stats["nodes"].values()) + sum(raw_stats["relationships"].values())
+    raw_written = sum(raw_stats["nodes"].values()) + sum(
+        raw_stats["relationships"].values()
+    )
     facts = {
         "store": "embedded ArcadeDB" if not settings.neo4j_uri else settings.neo4j_uri,
         "entities, relations (input rows)": f"{entity_count:,}, {relation_count:,} ({input_rows:,})",
@@ -213,8 +247,12 @@ def main(argv=None) -> int:
         "CPUs": os.cpu_count(),
         "load average at end": " ".join(f"{v:.1f}" for v in os.getloadavg()),
         "reloads leave checksum and counts": idempotent,
-        "peak RSS of this process (MiB)": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "peak RSS of graph server (MiB)": round(server_peak / 1024) if server_peak else "n/a",
+        "peak RSS of this process (MiB)": round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        ),
+        "peak RSS of graph server (MiB)": round(server_peak / 1024)
+        if server_peak
+        else "n/a",
     }
     facts.update({name: round(value, 2) for name, value in neighbourhood.items()})
     facts["rank() seconds (candidates)"] = f"{rank_seconds:.1f} ({len(candidates):,})"

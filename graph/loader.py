@@ -74,7 +74,9 @@ ON CREATE SET r.status = 'current'
 """
 
 
-def load_version(store, version: SourceVersion, extraction: Extraction, *, force: bool = False) -> dict:
+def load_version(
+    store, version: SourceVersion, extraction: Extraction, *, force: bool = False
+) -> dict:
     """Write one version and its facts, link it to the documents it
     amends or repeals, and update statuses; return counts.
 
@@ -100,10 +102,21 @@ def load_version(store, version: SourceVersion, extraction: Extraction, *, force
     _write_batches(store, _PLACES, plan.places, action)
     for label in sorted(plan.entities):
         query = _ENTITIES.format(label=label)
-        _write_batches(store, query, plan.entities[label], action, version=version.key, digest=plan.digest)
-    _write_batches(store, _EVIDENCE, plan.evidence, action, version=version.key, digest=plan.digest)
+        _write_batches(
+            store,
+            query,
+            plan.entities[label],
+            action,
+            version=version.key,
+            digest=plan.digest,
+        )
+    _write_batches(
+        store, _EVIDENCE, plan.evidence, action, version=version.key, digest=plan.digest
+    )
     for (type_, head_label, tail_label), rows in sorted(plan.relationships.items()):
-        query = _RELATIONSHIPS.format(type=type_, head_label=head_label, tail_label=tail_label)
+        query = _RELATIONSHIPS.format(
+            type=type_, head_label=head_label, tail_label=tail_label
+        )
         _write_batches(store, query, rows, action)
 
     targets = _link_documents(store, plan, action)
@@ -168,7 +181,9 @@ def _already_loaded(store, key: str, digest: str) -> bool:
         "read a version's load state",
         key=key,
     )
-    return bool(rows) and rows[0]["extraction"] == digest and rows[0]["complete"] is True
+    return (
+        bool(rows) and rows[0]["extraction"] == digest and rows[0]["complete"] is True
+    )
 
 
 def _write_version(store, plan: LoadPlan, key: str, action: str) -> bool:
@@ -227,7 +242,10 @@ def _merge_placeholder(tx, plan: LoadPlan) -> None:
             document=plan.document_key,
         ).consume()
     if sources:
-        tx.run("MATCH (p:Document {key: $placeholder}) DETACH DELETE p", placeholder=placeholder).consume()
+        tx.run(
+            "MATCH (p:Document {key: $placeholder}) DETACH DELETE p",
+            placeholder=placeholder,
+        ).consume()
 
 
 def _link_target(tx, document_key: str, type_: str, number: str) -> set[str]:

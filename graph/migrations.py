@@ -29,7 +29,16 @@ from graph.keys import industry_key
 log = logging.getLogger(__name__)
 
 MIGRATION = "Migration"
-KEYED_LABELS = (*ENTITY_LABELS, INDUSTRY, PLACE, DOCUMENT, DOCUMENT_VERSION, EVIDENCE, CANDIDATE, REVIEW)
+KEYED_LABELS = (
+    *ENTITY_LABELS,
+    INDUSTRY,
+    PLACE,
+    DOCUMENT,
+    DOCUMENT_VERSION,
+    EVIDENCE,
+    CANDIDATE,
+    REVIEW,
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,9 @@ def _unique_keys(dialect) -> tuple[tuple[str, dict], ...]:
         (dialect.constraint(f"{label.lower()}_key", label, "key"), {})
         for label in KEYED_LABELS
     ]
-    statements.append((dialect.constraint("migration_version", MIGRATION, "version"), {}))
+    statements.append(
+        (dialect.constraint("migration_version", MIGRATION, "version"), {})
+    )
     return tuple(statements)
 
 
@@ -88,7 +99,11 @@ def _industries() -> tuple[tuple[str, dict], ...]:
 def migrations(dialect) -> list[Migration]:
     return [
         Migration("001", "unique key on every label", _unique_keys(dialect)),
-        Migration("002", "indexes for lookups by name, text, status, fact", _lookup_indexes(dialect)),
+        Migration(
+            "002",
+            "indexes for lookups by name, text, status, fact",
+            _lookup_indexes(dialect),
+        ),
         Migration("003", "the six ecological marine industries", _industries()),
         Migration(
             "004",
@@ -119,7 +134,9 @@ def apply_migrations(store) -> list[str]:
             applied_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             description=migration.description,
         )
-        log.info("applied graph migration %s: %s", migration.version, migration.description)
+        log.info(
+            "applied graph migration %s: %s", migration.version, migration.description
+        )
         done_now.append(migration.version)
     return done_now
 

@@ -109,7 +109,9 @@ class _Planner:
         self.by_name: dict[tuple[str, str], str] = {}
         self.places: dict[str, str] = {}
         self.evidence: dict[str, dict] = {}
-        self.relationships: dict[tuple[str, str, str], dict[tuple[str, str], None]] = defaultdict(dict)
+        self.relationships: dict[tuple[str, str, str], dict[tuple[str, str], None]] = (
+            defaultdict(dict)
+        )
         self.skipped = 0
 
     # -- entities --------------------------------------------------------
@@ -174,7 +176,9 @@ class _Planner:
                 return key
         return f"org:{normalised}"
 
-    def _endpoint_key(self, label: str, name: str, evidence: list[Evidence]) -> str | None:
+    def _endpoint_key(
+        self, label: str, name: str, evidence: list[Evidence]
+    ) -> str | None:
         if label == INDUSTRY:
             industry = keys.find_industry(name)
             return keys.industry_key(industry.code) if industry else None
@@ -199,8 +203,12 @@ class _Planner:
             if relation.type not in RELATION_TYPES:
                 self._skip_relation(relation, "unknown relationship type")
                 continue
-            head = self._endpoint_key(relation.head_type, relation.head, relation.evidence)
-            tail = self._endpoint_key(relation.tail_type, relation.tail, relation.evidence)
+            head = self._endpoint_key(
+                relation.head_type, relation.head, relation.evidence
+            )
+            tail = self._endpoint_key(
+                relation.tail_type, relation.tail, relation.evidence
+            )
             if head is None or tail is None or relation.head_type not in ENTITY_LABELS:
                 self._skip_relation(relation, "unknown endpoint type or industry")
                 continue
@@ -229,25 +237,57 @@ class _Planner:
         AFFILIATED_WITH for every entity row."""
         for row in list(self.entities.values()):
             for item in row.evidence or [None]:
-                self._add_evidence(row.key, MENTION, None, item, row.status, row.confidence)
+                self._add_evidence(
+                    row.key, MENTION, None, item, row.status, row.confidence
+                )
             endpoint = (row.label, row.key)
             for name in sorted(row.industries):
                 industry = keys.find_industry(name)
                 if industry is None:
-                    log.warning("skipping unknown industry %r of %r in %s", name, row.name, self.version.key)
+                    log.warning(
+                        "skipping unknown industry %r of %r in %s",
+                        name,
+                        row.name,
+                        self.version.key,
+                    )
                     self.skipped += 1
                     continue
                 industry_end = (INDUSTRY, keys.industry_key(industry.code))
-                self._add_fact(IN_INDUSTRY, endpoint, industry_end, row.evidence, row.status, row.confidence)
+                self._add_fact(
+                    IN_INDUSTRY,
+                    endpoint,
+                    industry_end,
+                    row.evidence,
+                    row.status,
+                    row.confidence,
+                )
             if row.region:
                 place = keys.place_key(row.region)
                 self.places[place] = row.region
-                self._add_fact(LOCATED_IN, endpoint, (PLACE, place), row.evidence, row.status, row.confidence)
+                self._add_fact(
+                    LOCATED_IN,
+                    endpoint,
+                    (PLACE, place),
+                    row.evidence,
+                    row.status,
+                    row.confidence,
+                )
             if row.label == PERSON and row.affiliation:
                 organisation = self._organisation_key(row.affiliation)
-                label = self.entities[organisation].label if organisation in self.entities else None
+                label = (
+                    self.entities[organisation].label
+                    if organisation in self.entities
+                    else None
+                )
                 if label is not None:
-                    self._add_fact(AFFILIATED_WITH, endpoint, (label, organisation), row.evidence, row.status, row.confidence)
+                    self._add_fact(
+                        AFFILIATED_WITH,
+                        endpoint,
+                        (label, organisation),
+                        row.evidence,
+                        row.status,
+                        row.confidence,
+                    )
 
     def _add_fact(self, type_, head, tail, evidence, status, confidence) -> None:
         (head_label, head_key), (tail_label, tail_key) = head, tail

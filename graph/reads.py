@@ -30,7 +30,9 @@ _ENTITY_FIELDS = (
 
 def _check_label(label: str) -> str:
     if label not in ENTITY_LABELS:
-        raise GraphError(f"entity type {label!r} is unknown; use one of: {', '.join(ENTITY_LABELS)}")
+        raise GraphError(
+            f"entity type {label!r} is unknown; use one of: {', '.join(ENTITY_LABELS)}"
+        )
     return label
 
 
@@ -53,7 +55,16 @@ def _entity_row(row: dict) -> dict:
     return row
 
 
-def entities(store, label=None, industry=None, name_contains=None, status=None, region=None, limit=100, offset=0) -> list[dict]:
+def entities(
+    store,
+    label=None,
+    industry=None,
+    name_contains=None,
+    status=None,
+    region=None,
+    limit=100,
+    offset=0,
+) -> list[dict]:
     """Return entities that match every filter given, ordered by name then
     key. ``industry`` is a name or code of the six; ``name_contains``
     matches the name or an alias; ``region`` matches a substring."""
@@ -119,7 +130,14 @@ def evidence_for(store, key: str) -> list[dict]:
         "read evidence",
         key=key,
     )
-    rows.sort(key=lambda r: (r["status"] != "current", r["document"], r["version"], r["start"] or 0))
+    rows.sort(
+        key=lambda r: (
+            r["status"] != "current",
+            r["document"],
+            r["version"],
+            r["start"] or 0,
+        )
+    )
     return rows
 
 
@@ -133,7 +151,14 @@ def neighbours(store, key: str, depth: int = 1) -> dict:
     if centre is None:
         return {"centre": None, "nodes": [], "relationships": []}
 
-    nodes = {centre["key"]: {"key": centre["key"], "type": centre["type"], "name": centre["name"], "status": centre["status"]}}
+    nodes = {
+        centre["key"]: {
+            "key": centre["key"],
+            "type": centre["type"],
+            "name": centre["name"],
+            "status": centre["status"],
+        }
+    }
     relationships: dict[tuple, dict] = {}
     frontier = {centre["type"]: [centre["key"]]}
     types = "|".join(RELATION_TYPES)
@@ -171,7 +196,9 @@ def neighbours(store, key: str, depth: int = 1) -> dict:
     return {
         "centre": centre,
         "nodes": sorted(nodes.values(), key=lambda n: n["key"]),
-        "relationships": sorted(relationships.values(), key=lambda r: (r["type"], r["head"], r["tail"])),
+        "relationships": sorted(
+            relationships.values(), key=lambda r: (r["type"], r["head"], r["tail"])
+        ),
     }
 
 
@@ -217,5 +244,12 @@ def search(store, text: str, limit: int = 50) -> list[dict]:
             text=needle,
             limit=limit,
         )
-    rows.sort(key=lambda r: (r["status"] != "current", len(r["name"] or ""), r["name"] or "", r["key"]))
+    rows.sort(
+        key=lambda r: (
+            r["status"] != "current",
+            len(r["name"] or ""),
+            r["name"] or "",
+            r["key"],
+        )
+    )
     return [_entity_row(r) for r in rows[:limit]]

@@ -31,7 +31,13 @@ THIN_EVIDENCE = "thin-evidence"
 # Flags that list a candidate after the others, whatever its score.
 LISTED_APART = (NON_LOCAL, THIN_EVIDENCE)
 CANDIDATE_BATCH = 1000
-LINK_TYPES = ("AFFILIATED_WITH", "DEVELOPS", "COOPERATES_WITH", "PART_OF", "RESPONSIBLE_FOR")
+LINK_TYPES = (
+    "AFFILIATED_WITH",
+    "DEVELOPS",
+    "COOPERATES_WITH",
+    "PART_OF",
+    "RESPONSIBLE_FOR",
+)
 COUNTS = (
     "industry_sentences",
     "industry_documents",
@@ -55,11 +61,21 @@ def load_scoring(path: str | Path | None = None) -> dict:
     try:
         config = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise ConfigError(f"scoring file {str(path)!r} cannot be read ({error.strerror})") from error
+        raise ConfigError(
+            f"scoring file {str(path)!r} cannot be read ({error.strerror})"
+        ) from error
     except yaml.YAMLError as error:
-        raise ConfigError(f"scoring file {str(path)!r} is not valid YAML: {error}") from error
-    if not isinstance(config, dict) or "version" not in config or not config.get("groups"):
-        raise ConfigError(f"scoring file {str(path)!r} needs a `version` and a list of `groups`")
+        raise ConfigError(
+            f"scoring file {str(path)!r} is not valid YAML: {error}"
+        ) from error
+    if (
+        not isinstance(config, dict)
+        or "version" not in config
+        or not config.get("groups")
+    ):
+        raise ConfigError(
+            f"scoring file {str(path)!r} needs a `version` and a list of `groups`"
+        )
     for group in config["groups"]:
         _check_group(path, group)
     config.setdefault("local_regions", [])
@@ -71,7 +87,9 @@ def load_scoring(path: str | Path | None = None) -> dict:
 def _check_group(path: Path, group: dict) -> None:
     name = group.get("name", "?")
     if not isinstance(group.get("cap"), (int, float)) or group["cap"] < 0:
-        raise ConfigError(f"scoring file {str(path)!r}: group {name!r} needs a non-negative `cap`")
+        raise ConfigError(
+            f"scoring file {str(path)!r}: group {name!r} needs a non-negative `cap`"
+        )
     for factor in group.get("factors") or []:
         label = f"group {name!r} factor {factor.get('name', '?')!r}"
         if factor.get("count") not in COUNTS:
@@ -81,9 +99,13 @@ def _check_group(path: Path, group: dict) -> None:
             )
         for number in ("points", "max"):
             if not isinstance(factor.get(number), (int, float)) or factor[number] < 0:
-                raise ConfigError(f"scoring file {str(path)!r}: {label} needs a non-negative `{number}`")
+                raise ConfigError(
+                    f"scoring file {str(path)!r}: {label} needs a non-negative `{number}`"
+                )
         if factor["count"] == "sentences_with_words" and not factor.get("words"):
-            raise ConfigError(f"scoring file {str(path)!r}: {label} needs a list of `words`")
+            raise ConfigError(
+                f"scoring file {str(path)!r}: {label} needs a list of `words`"
+            )
 
 
 # -- facts read from the graph ---------------------------------------------
@@ -129,7 +151,9 @@ class FirmFacts:
     region: str | None
     industries: dict[str, dict] = field(default_factory=dict)
     mentions: list[Item] = field(default_factory=list)
-    industry_evidence: dict[str, list[Item]] = field(default_factory=lambda: defaultdict(list))
+    industry_evidence: dict[str, list[Item]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     region_evidence: list[Item] = field(default_factory=list)
     neighbours: dict[str, Neighbour] = field(default_factory=dict)
 
@@ -175,8 +199,13 @@ def read_firm_facts(store, config: dict) -> dict[str, FirmFacts]:
         "i.key AS industry, i.name AS industry_name, i.code AS code",
         "read firms by industry",
     ):
-        facts = firms.setdefault(row["key"], FirmFacts(row["key"], row["name"], row["region"]))
-        facts.industries[row["industry"]] = {"name": row["industry_name"], "code": row["code"]}
+        facts = firms.setdefault(
+            row["key"], FirmFacts(row["key"], row["name"], row["region"])
+        )
+        facts.industries[row["industry"]] = {
+            "name": row["industry_name"],
+            "code": row["code"],
+        }
     if not firms:
         return firms
 
@@ -232,7 +261,9 @@ def _read_neighbours(store, firms: dict[str, FirmFacts], policy: dict) -> None:
         facts = firms[row["firm"]]
         neighbour = facts.neighbours.setdefault(
             row["key"],
-            Neighbour(row["key"], row["label"], row["name"], list(row["industries"] or [])),
+            Neighbour(
+                row["key"], row["label"], row["name"], list(row["industries"] or [])
+            ),
         )
         by_fact[f"{row['type']}|{row['head']}|{row['tail']}"].append(neighbour)
     if not by_fact:
@@ -277,7 +308,9 @@ def _is_local(region: str | None, config: dict) -> bool:
     return bool(region) and any(word in region for word in config["local_regions"])
 
 
-def _count_items(kind: str, factor: dict, facts: FirmFacts, industry: dict, config: dict) -> list[list[Item]]:
+def _count_items(
+    kind: str, factor: dict, facts: FirmFacts, industry: dict, config: dict
+) -> list[list[Item]]:
     """Return the items a factor counts, each as the evidence behind it."""
     industry_items = facts.industry_evidence.get(industry["key"], [])
     if kind == "industry_sentences":
@@ -296,9 +329,17 @@ def _count_items(kind: str, factor: dict, facts: FirmFacts, industry: dict, conf
         return [(facts.region_evidence or facts.mentions)[:1]]
     neighbours = sorted(facts.neighbours.values(), key=lambda n: n.key)
     if kind == "industry_neighbours":
-        chosen = [n for n in neighbours if not n.industries or industry["name"] in n.industries]
+        chosen = [
+            n
+            for n in neighbours
+            if not n.industries or industry["name"] in n.industries
+        ]
     else:
-        label = {"linked_institutes": INSTITUTE, "linked_people": PERSON, "linked_technologies": TECHNOLOGY}[kind]
+        label = {
+            "linked_institutes": INSTITUTE,
+            "linked_people": PERSON,
+            "linked_technologies": TECHNOLOGY,
+        }[kind]
         chosen = [n for n in neighbours if n.label == label]
     return [n.evidence for n in chosen if n.evidence]
 
@@ -323,7 +364,9 @@ def score_firm(facts: FirmFacts, industry: dict, config: dict) -> dict:
         _apply_cap(group_factors, group["cap"])
         factors.extend(group_factors)
     for factor in factors:
-        factor["evidence"] = _evidence_for_points(factor.pop("items"), factor.pop("per_item"), factor["points"])
+        factor["evidence"] = _evidence_for_points(
+            factor.pop("items"), factor.pop("per_item"), factor["points"]
+        )
 
     flags = []
     if facts.region and not _is_local(facts.region, config):
@@ -346,7 +389,9 @@ def score_firm(facts: FirmFacts, industry: dict, config: dict) -> dict:
     }
 
 
-def _evidence_for_points(items: list[list[Item]], per_item: float, points: float) -> list[dict]:
+def _evidence_for_points(
+    items: list[list[Item]], per_item: float, points: float
+) -> list[dict]:
     """Return the evidence of the items that earned ``points``, in order,
     without repeats."""
     if not points or not per_item:
@@ -380,9 +425,16 @@ def rank(store, scoring_path: str | Path | None = None) -> list[dict]:
     candidates = []
     for facts in firms.values():
         for industry_key, industry in sorted(facts.industries.items()):
-            candidates.append(score_firm(facts, {"key": industry_key, **industry}, config))
+            candidates.append(
+                score_firm(facts, {"key": industry_key, **industry}, config)
+            )
     _store_candidates(store, candidates)
-    log.info("ranked %d candidates for %d firms (scoring version %s)", len(candidates), len(firms), config["version"])
+    log.info(
+        "ranked %d candidates for %d firms (scoring version %s)",
+        len(candidates),
+        len(firms),
+        config["version"],
+    )
     return sort_candidates([_public(c) for c in candidates])
 
 
@@ -406,7 +458,9 @@ def _store_candidates(store, candidates: list[dict]) -> None:
         }
         for c in candidates
     ]
-    existing = store.read("MATCH (c:Candidate) RETURN c.key AS key", "read candidate keys")
+    existing = store.read(
+        "MATCH (c:Candidate) RETURN c.key AS key", "read candidate keys"
+    )
     stale = sorted({row["key"] for row in existing} - {row["key"] for row in rows})
     statements = []
     for start in range(0, len(stale), CANDIDATE_BATCH):
@@ -448,11 +502,18 @@ def sort_candidates(candidates: list[dict]) -> list[dict]:
     non-local or thin-evidence come after all others, in the same order."""
     return sorted(
         candidates,
-        key=lambda c: (any(f in LISTED_APART for f in c["flags"]), -c["score"], c["name"], c["industry"]),
+        key=lambda c: (
+            any(f in LISTED_APART for f in c["flags"]),
+            -c["score"],
+            c["name"],
+            c["industry"],
+        ),
     )
 
 
-def read_candidates(store, industry=None, region=None, min_score=None, top=None) -> list[dict]:
+def read_candidates(
+    store, industry=None, region=None, min_score=None, top=None
+) -> list[dict]:
     """Return stored candidates, filtered, sorted as :func:`sort_candidates`
     does, and at most ``top`` per industry."""
     conditions = []
@@ -475,7 +536,13 @@ def read_candidates(store, industry=None, region=None, min_score=None, top=None)
     for row in rows:
         stored = row["c"]
         candidates.append(
-            _public({**stored, "factors": json.loads(stored["factors"]), "flags": list(stored.get("flags") or [])})
+            _public(
+                {
+                    **stored,
+                    "factors": json.loads(stored["factors"]),
+                    "flags": list(stored.get("flags") or []),
+                }
+            )
         )
     candidates = sort_candidates(candidates)
 

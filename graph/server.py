@@ -51,7 +51,9 @@ class EmbeddedServer:
     leaves it running.
     """
 
-    def __init__(self, graph_dir: Path, startup_timeout: float = STARTUP_TIMEOUT_SECONDS):
+    def __init__(
+        self, graph_dir: Path, startup_timeout: float = STARTUP_TIMEOUT_SECONDS
+    ):
         self.graph_dir = Path(graph_dir)
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen | None = None

@@ -71,7 +71,9 @@ class DocumentState:
     @property
     def repealer(self) -> Source | None:
         repealers = [s for s in self.sources if s.type == "REPEALS"]
-        return min(repealers, key=lambda s: (s.date or "", s.key)) if repealers else None
+        return (
+            min(repealers, key=lambda s: (s.date or "", s.key)) if repealers else None
+        )
 
     @property
     def amenders(self) -> list[Source]:
@@ -92,7 +94,9 @@ def _date(value: str | None) -> str | None:
     return value[:10] if value else None
 
 
-def recompute(store, document_keys, completing, extra_entities=(), extra_facts=None, known=None) -> None:
+def recompute(
+    store, document_keys, completing, extra_entities=(), extra_facts=None, known=None
+) -> None:
     """Recompute statuses for the versions of ``document_keys`` and for
     every entity and relationship they mention, treating the version
     ``completing`` as complete and marking it so in the last transaction.
@@ -103,7 +107,12 @@ def recompute(store, document_keys, completing, extra_entities=(), extra_facts=N
     documents = _read_documents(store, sorted(document_keys), completing)
     _read_sources(store, documents, completing)
 
-    versions = {v.key: (doc, v) for doc in documents.values() for v in doc.versions if v.complete}
+    versions = {
+        v.key: (doc, v)
+        for doc in documents.values()
+        for v in doc.versions
+        if v.complete
+    }
     to_read = [key for key in versions if not known or key != known["version"]]
     mentions = _read_mentions(store, to_read)
     evidence = _read_evidence(store, to_read)
@@ -114,7 +123,9 @@ def recompute(store, document_keys, completing, extra_entities=(), extra_facts=N
     mention_status = {}
     for row in mentions:
         document, version = versions[row["version"]]
-        status = _fact_status(document, version, row["extracted"], row["key"], [row["key"]])
+        status = _fact_status(
+            document, version, row["extracted"], row["key"], [row["key"]]
+        )
         mention_status[(row["key"], row["version"])] = status
     evidence_status = {}
     current_facts: set[str] = set()
@@ -127,7 +138,9 @@ def recompute(store, document_keys, completing, extra_entities=(), extra_facts=N
             subjects = [endpoints[2], endpoints[4]]
         else:
             subjects = [row["fact"]]
-        status = _fact_status(document, version, row["extracted_status"], row["fact"], subjects)
+        status = _fact_status(
+            document, version, row["extracted_status"], row["fact"], subjects
+        )
         evidence_status[row["key"]] = status
         if row["kind"] == "relation" and status[0] == CURRENT:
             current_facts.add(row["fact"])
@@ -139,7 +152,9 @@ def recompute(store, document_keys, completing, extra_entities=(), extra_facts=N
     _write_mentions(writer, mentions, mention_status)
     _write_evidence(writer, evidence, evidence_status)
     _write_entities(writer, store, entity_keys, mention_status, completing)
-    _write_relationships(writer, store, facts, evidence_status, current_facts, completing)
+    _write_relationships(
+        writer, store, facts, evidence_status, current_facts, completing
+    )
     writer.add(
         "UNWIND $rows AS row MATCH (v:DocumentVersion {key: row}) SET v.complete = true",
         [completing],
@@ -150,7 +165,9 @@ def recompute(store, document_keys, completing, extra_entities=(), extra_facts=N
 # -- reads -------------------------------------------------------------------
 
 
-def _read_documents(store, document_keys: list[str], completing: str) -> dict[str, DocumentState]:
+def _read_documents(
+    store, document_keys: list[str], completing: str
+) -> dict[str, DocumentState]:
     rows = store.read(
         "UNWIND $documents AS dk MATCH (d:Document {key: dk}) "
         "WHERE d.status IS NULL OR d.status <> 'placeholder' "
@@ -165,7 +182,9 @@ def _read_documents(store, document_keys: list[str], completing: str) -> dict[st
     )
     documents: dict[str, DocumentState] = {}
     for row in rows:
-        document = documents.setdefault(row["document"], DocumentState(row["document"], stored=row["stored"]))
+        document = documents.setdefault(
+            row["document"], DocumentState(row["document"], stored=row["stored"])
+        )
         if row["key"] is None:
             continue
         document.versions.append(
@@ -208,7 +227,10 @@ def _read_sources(store, documents: dict[str, DocumentState], completing: str) -
             continue
         group = (row["target"], row["source"], row["type"])
         best = latest.get(group)
-        if best is None or (row["fetched_at"] or "", row["version"]) > (best["fetched_at"] or "", best["version"]):
+        if best is None or (row["fetched_at"] or "", row["version"]) > (
+            best["fetched_at"] or "",
+            best["version"],
+        ):
             latest[group] = row
     by_version: dict[str, list[Source]] = defaultdict(list)
     for (target, source_key, type_), row in sorted(latest.items()):
@@ -270,7 +292,9 @@ def _read_evidence(store, version_keys: list[str]) -> list[dict]:
 # -- rules -------------------------------------------------------------------
 
 
-def _fact_status(document: DocumentState, version: VersionState, extracted, fact, subjects):
+def _fact_status(
+    document: DocumentState, version: VersionState, extracted, fact, subjects
+):
     """Return (status, removed_on, removed_by) of one fact in one version."""
     if extracted == REMOVED:
         return REMOVED, _date(version.published or version.fetched_at), "extraction"
@@ -278,7 +302,9 @@ def _fact_status(document: DocumentState, version: VersionState, extracted, fact
     if repealer is not None:
         return REMOVED, repealer.date, f"repealed:{repealer.key}"
     for amender in document.amenders:
-        if fact in amender.removed_facts or any(s in amender.removed_entities for s in subjects):
+        if fact in amender.removed_facts or any(
+            s in amender.removed_entities for s in subjects
+        ):
             return REMOVED, amender.date, f"amended:{amender.key}"
     if version.status == SUPERSEDED:
         return REMOVED, version.superseded_on, f"superseded:{version.superseded_by}"
@@ -319,9 +345,16 @@ def _write_documents(writer: _Writer, documents: dict[str, DocumentState]) -> No
     version_rows = []
     document_rows = []
     for document in documents.values():
-        complete = sorted((v for v in document.versions if v.complete), key=lambda v: (v.fetched_at, v.key))
+        complete = sorted(
+            (v for v in document.versions if v.complete),
+            key=lambda v: (v.fetched_at, v.key),
+        )
         for version in complete:
-            if version.stored == (version.status, version.superseded_on, version.superseded_by):
+            if version.stored == (
+                version.status,
+                version.superseded_on,
+                version.superseded_by,
+            ):
                 continue
             version_rows.append(
                 {
@@ -377,7 +410,9 @@ def _write_mentions(writer: _Writer, mentions: list[dict], statuses: dict) -> No
     for row in mentions:
         props = _status_props(statuses[(row["key"], row["version"])])
         if _changed(row, props):
-            by_label[row["label"]].append({"key": row["key"], "version": row["version"], "props": props})
+            by_label[row["label"]].append(
+                {"key": row["key"], "version": row["version"], "props": props}
+            )
     for label, rows in sorted(by_label.items()):
         writer.add(
             f"UNWIND $rows AS row "
@@ -393,10 +428,14 @@ def _write_evidence(writer: _Writer, evidence: list[dict], statuses: dict) -> No
         props = _status_props(statuses[row["key"]])
         if _changed(row, props):
             rows.append({"key": row["key"], "props": props})
-    writer.add("UNWIND $rows AS row MATCH (e:Evidence {key: row.key}) SET e += row.props", rows)
+    writer.add(
+        "UNWIND $rows AS row MATCH (e:Evidence {key: row.key}) SET e += row.props", rows
+    )
 
 
-def _write_entities(writer: _Writer, store, entity_keys, mention_status: dict, completing: str) -> None:
+def _write_entities(
+    writer: _Writer, store, entity_keys, mention_status: dict, completing: str
+) -> None:
     by_label: dict[str, list[str]] = defaultdict(list)
     for label, key in sorted(entity_keys):
         by_label[label].append(key)
@@ -421,16 +460,26 @@ def _write_entities(writer: _Writer, store, entity_keys, mention_status: dict, c
                 continue
             if _changed(mentions[0]["stored"], props):
                 updates.append({"key": key, "props": props})
-        writer.add(f"UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) SET n += row.props", updates)
-        writer.add(f"UNWIND $rows AS row MATCH (n:{label} {{key: row}}) DETACH DELETE n", deletes)
+        writer.add(
+            f"UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) SET n += row.props",
+            updates,
+        )
+        writer.add(
+            f"UNWIND $rows AS row MATCH (n:{label} {{key: row}}) DETACH DELETE n",
+            deletes,
+        )
 
 
-def _entity_props(key: str, rows: list[dict], mention_status: dict, completing: str) -> dict | None:
+def _entity_props(
+    key: str, rows: list[dict], mention_status: dict, completing: str
+) -> dict | None:
     """Return the entity's properties derived from its complete mentions,
     or None when it has none."""
     mentions = []
     for row in rows:
-        if row["version"] is None or not (row["complete"] or row["version"] == completing):
+        if row["version"] is None or not (
+            row["complete"] or row["version"] == completing
+        ):
             continue
         mention = dict(row["mention"])
         status = mention_status.get((key, row["version"]))
@@ -462,7 +511,9 @@ def _entity_props(key: str, rows: list[dict], mention_status: dict, completing: 
 
     removed_on = None
     if not current:
-        removed_on = max((m.get("removed_on") or "" for m in mentions), default="") or None
+        removed_on = (
+            max((m.get("removed_on") or "" for m in mentions), default="") or None
+        )
     return {
         "name": name,
         "aliases": sorted(aliases),
@@ -506,7 +557,9 @@ def _write_relationships(
         group = (type_, head_label, tail_label)
         endpoints = {"head": head, "tail": tail}
         if fact in current_facts:
-            updates[group].append({**endpoints, "props": {"status": CURRENT, "removed_on": None}})
+            updates[group].append(
+                {**endpoints, "props": {"status": CURRENT, "removed_on": None}}
+            )
             continue
         evidence = grouped.get(fact, [])
         if not evidence:
@@ -517,12 +570,24 @@ def _write_relationships(
             if not (row["complete"] or row["version"] == completing):
                 continue
             status = evidence_status.get(row["key"])
-            statuses.append(status if status else (row["status"], row["removed_on"], None))
+            statuses.append(
+                status if status else (row["status"], row["removed_on"], None)
+            )
         if not statuses:
             continue
         current = any(s[0] == CURRENT for s in statuses)
-        removed_on = None if current else max((s[1] or "" for s in statuses), default="") or None
-        updates[group].append({**endpoints, "props": {"status": CURRENT if current else REMOVED, "removed_on": removed_on}})
+        removed_on = (
+            None if current else max((s[1] or "" for s in statuses), default="") or None
+        )
+        updates[group].append(
+            {
+                **endpoints,
+                "props": {
+                    "status": CURRENT if current else REMOVED,
+                    "removed_on": removed_on,
+                },
+            }
+        )
     for (type_, head_label, tail_label), rows in sorted(updates.items()):
         stored = {
             (row["head"], row["tail"]): row["props"]
@@ -534,7 +599,11 @@ def _write_relationships(
                 rows=[{"head": row["head"], "tail": row["tail"]} for row in rows],
             )
         }
-        rows = [row for row in rows if _changed(stored.get((row["head"], row["tail"]), {}), row["props"])]
+        rows = [
+            row
+            for row in rows
+            if _changed(stored.get((row["head"], row["tail"]), {}), row["props"])
+        ]
         writer.add(
             f"UNWIND $rows AS row MATCH (h:{head_label} {{key: row.head}})-[r:{type_}]->"
             f"(t:{tail_label} {{key: row.tail}}) SET r += row.props",

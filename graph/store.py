@@ -119,7 +119,9 @@ class GraphStore:
         with self.translate_errors(action), self.session() as session:
             return session.execute_read(work)
 
-    def write(self, query: str, action: str = "write to the graph", **params) -> list[dict]:
+    def write(
+        self, query: str, action: str = "write to the graph", **params
+    ) -> list[dict]:
         """Run one write query in a managed transaction and return its rows."""
         return self.write_all([(query, params)], action)[0]
 
@@ -146,7 +148,10 @@ class GraphStore:
     def run_schema(self, query: str) -> None:
         """Run a schema statement in an auto-commit transaction, as Neo4j
         requires for DDL."""
-        with self.translate_errors("change the graph schema"), self.session() as session:
+        with (
+            self.translate_errors("change the graph schema"),
+            self.session() as session,
+        ):
             session.run(query).consume()
 
     # -- catalogue operations --------------------------------------------
@@ -157,7 +162,9 @@ class GraphStore:
 
         return apply_migrations(self)
 
-    def load(self, version: SourceVersion, extraction: Extraction, *, force: bool = False) -> dict:
+    def load(
+        self, version: SourceVersion, extraction: Extraction, *, force: bool = False
+    ) -> dict:
         """Load one document version and what was extracted from it, and
         return counts of its rows.
 
@@ -218,7 +225,9 @@ class GraphStore:
             "MATCH (n) WHERE none(label IN labels(n) WHERE label IN $excluded) "
             "RETURN labels(n) AS labels, properties(n) AS properties"
         )
-        for row in self.read(node_query, "compute a checksum", excluded=list(CHECKSUM_EXCLUDED_LABELS)):
+        for row in self.read(
+            node_query, "compute a checksum", excluded=list(CHECKSUM_EXCLUDED_LABELS)
+        ):
             digests.append(_digest(["node", sorted(row["labels"]), row["properties"]]))
         relationship_query = (
             "MATCH (a)-[r]->(b) RETURN type(r) AS type, labels(a) AS a_labels, "
@@ -244,10 +253,21 @@ class GraphStore:
 
     # -- reads for the API -------------------------------------------------
 
-    def entities(self, label=None, industry=None, name_contains=None, status=None, region=None, limit=100, offset=0):
+    def entities(
+        self,
+        label=None,
+        industry=None,
+        name_contains=None,
+        status=None,
+        region=None,
+        limit=100,
+        offset=0,
+    ):
         from graph import reads
 
-        return reads.entities(self, label, industry, name_contains, status, region, limit, offset)
+        return reads.entities(
+            self, label, industry, name_contains, status, region, limit, offset
+        )
 
     def entity(self, key: str) -> dict | None:
         from graph import reads
@@ -335,7 +355,9 @@ def _connect(
         except GraphUnavailable as error:
             # Only a server this process just started may still be opening
             # its Bolt port; a remote URI that refuses is reported at once.
-            retry = server is not None and isinstance(error.__cause__, neo4j_errors.ServiceUnavailable)
+            retry = server is not None and isinstance(
+                error.__cause__, neo4j_errors.ServiceUnavailable
+            )
             if not retry or time.monotonic() > deadline:
                 driver.close()
                 if server is not None:

@@ -32,7 +32,9 @@ def _entity(index: int) -> Entity:
         name = f"威海{index:07d}海洋研究院"
     else:
         name = f"第{index:07d}号海洋监测技术"
-    sentence = f"{name}位于{REGIONS[index % len(REGIONS)]}，从事{INDUSTRY_NAMES[index % 6]}。"
+    sentence = (
+        f"{name}位于{REGIONS[index % len(REGIONS)]}，从事{INDUSTRY_NAMES[index % 6]}。"
+    )
     return Entity(
         type=kind,
         name=name,
@@ -43,7 +45,9 @@ def _entity(index: int) -> Entity:
 
 
 def _relation(head: Entity, tail: Entity) -> Relation:
-    type_ = DEVELOPS if tail.type == TECHNOLOGY and head.type == FIRM else COOPERATES_WITH
+    type_ = (
+        DEVELOPS if tail.type == TECHNOLOGY and head.type == FIRM else COOPERATES_WITH
+    )
     sentence = f"{head.name}与{tail.name}开展合作。"
     return Relation(
         head=head.name,
@@ -55,7 +59,9 @@ def _relation(head: Entity, tail: Entity) -> Relation:
     )
 
 
-def synthetic_corpus(entities: int, per_version: int = 500) -> list[tuple[SourceVersion, Extraction]]:
+def synthetic_corpus(
+    entities: int, per_version: int = 500
+) -> list[tuple[SourceVersion, Extraction]]:
     """Return (version, extraction) pairs naming ``entities`` distinct
     entities in documents of ``per_version`` entities each, with
     RELATIONS_PER_ENTITY relations per entity inside its document."""
@@ -67,7 +73,9 @@ def synthetic_corpus(entities: int, per_version: int = 500) -> list[tuple[Source
         for position, head in enumerate(members):
             for step in range(1, RELATIONS_PER_ENTITY + 1):
                 if len(members) > step:
-                    relations.append(_relation(head, members[(position + step) % len(members)]))
+                    relations.append(
+                        _relation(head, members[(position + step) % len(members)])
+                    )
         number = first // per_version
         version = SourceVersion(
             url=f"http://127.0.0.1/synthetic/{number:05d}.html",

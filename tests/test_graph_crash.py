@@ -49,12 +49,15 @@ def _loader_environment(settings, tmp_path) -> dict:
 def _kill_during_version(store, command, environment, log_path, version_key) -> None:
     """Run the loader and SIGKILL it once ``version_key`` has Evidence
     written but is not complete, that is, in the middle of its load."""
-    with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
-        command,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    ) as process:
+    with (
+        open(log_path, "w", encoding="utf-8") as log,
+        subprocess.Popen(
+            command,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        ) as process,
+    ):
         try:
             deadline = time.monotonic() + 120
             while process.poll() is None and time.monotonic() < deadline:
@@ -78,11 +81,20 @@ def _kill_during_version(store, command, environment, log_path, version_key) -> 
 
 def test_killed_load_rerun_matches_clean_load(graph_store, graph_settings, tmp_path):
     corpus = synthetic_corpus(ENTITIES, per_version=PER_VERSION)
-    command = [sys.executable, "-c", LOADER, str(ENTITIES), str(PER_VERSION), str(tmp_path)]
+    command = [
+        sys.executable,
+        "-c",
+        LOADER,
+        str(ENTITIES),
+        str(PER_VERSION),
+        str(tmp_path),
+    ]
 
     environment = _loader_environment(graph_settings, tmp_path)
     third = corpus[2][0].key
-    _kill_during_version(graph_store, command, environment, tmp_path / "loader.log", third)
+    _kill_during_version(
+        graph_store, command, environment, tmp_path / "loader.log", third
+    )
 
     complete = graph_store.read(
         "MATCH (v:DocumentVersion) WHERE v.complete = true RETURN v.key AS key"

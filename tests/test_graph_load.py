@@ -28,8 +28,12 @@ MATERIALS = "海洋生态新材料产业"
 PLAN_NUMBER = "威政办发〔2021〕17号"
 
 
-def version(url: str, content: str = "a", fetched_at: str = "2024-01-01T08:00:00Z", **fields) -> SourceVersion:
-    return SourceVersion(url=url, content_hash=f"sha-{content}", fetched_at=fetched_at, **fields)
+def version(
+    url: str, content: str = "a", fetched_at: str = "2024-01-01T08:00:00Z", **fields
+) -> SourceVersion:
+    return SourceVersion(
+        url=url, content_hash=f"sha-{content}", fetched_at=fetched_at, **fields
+    )
 
 
 def evidence_at(sentence: str, name: str) -> Evidence:
@@ -38,10 +42,17 @@ def evidence_at(sentence: str, name: str) -> Evidence:
 
 
 def entity(kind: str, name: str, *sentences: str, **fields) -> Entity:
-    return Entity(type=kind, name=name, evidence=[evidence_at(s, name) for s in sentences], **fields)
+    return Entity(
+        type=kind,
+        name=name,
+        evidence=[evidence_at(s, name) for s in sentences],
+        **fields,
+    )
 
 
-def relation(head: Entity, type_: str, tail: Entity, sentence: str, **fields) -> Relation:
+def relation(
+    head: Entity, type_: str, tail: Entity, sentence: str, **fields
+) -> Relation:
     return Relation(
         head=head.name,
         head_type=head.type,
@@ -54,7 +65,9 @@ def relation(head: Entity, type_: str, tail: Entity, sentence: str, **fields) ->
 
 
 def node(store, label: str, key: str) -> dict:
-    rows = store.read(f"MATCH (n:{label} {{key: $key}}) RETURN properties(n) AS p", key=key)
+    rows = store.read(
+        f"MATCH (n:{label} {{key: $key}}) RETURN properties(n) AS p", key=key
+    )
     assert len(rows) == 1, f"{label} {key}: {len(rows)} nodes"
     return rows[0]["p"]
 
@@ -97,7 +110,9 @@ LANJING = entity(
     industries=[MATERIALS],
     region="文登区",
 )
-SDU = entity(INSTITUTE, "山东大学（威海）", "山东大学（威海）与威海海大水产有限公司合作。")
+SDU = entity(
+    INSTITUTE, "山东大学（威海）", "山东大学（威海）与威海海大水产有限公司合作。"
+)
 
 
 def plan() -> tuple[SourceVersion, Extraction]:
@@ -105,15 +120,26 @@ def plan() -> tuple[SourceVersion, Extraction]:
         version("https://www.weihai.gov.cn/plan.html", published="2021-06-01"),
         Extraction(
             entities=[HAIDA, LANJING, SDU],
-            relations=[relation(SDU, COOPERATES_WITH, HAIDA, "山东大学（威海）与威海海大水产有限公司合作。")],
-            document=DocumentInfo(title="威海市蓝碳经济发展行动方案", document_number=PLAN_NUMBER),
+            relations=[
+                relation(
+                    SDU,
+                    COOPERATES_WITH,
+                    HAIDA,
+                    "山东大学（威海）与威海海大水产有限公司合作。",
+                )
+            ],
+            document=DocumentInfo(
+                title="威海市蓝碳经济发展行动方案", document_number=PLAN_NUMBER
+            ),
             extractor_version="test-1",
         ),
     )
 
 
 def amendment() -> tuple[SourceVersion, Extraction]:
-    deleted = entity(FIRM, "威海海大水产有限公司", "删去“威海海大水产有限公司”。", status=REMOVED)
+    deleted = entity(
+        FIRM, "威海海大水产有限公司", "删去“威海海大水产有限公司”。", status=REMOVED
+    )
     return (
         version("https://www.weihai.gov.cn/amend.html", published="2022-03-15"),
         Extraction(
@@ -127,7 +153,9 @@ def amendment() -> tuple[SourceVersion, Extraction]:
 def repeal() -> tuple[SourceVersion, Extraction]:
     return (
         version("https://www.weihai.gov.cn/repeal.html", published="2023-01-10"),
-        Extraction(document=DocumentInfo(title="关于废止行动方案的决定", repeals=[PLAN_NUMBER])),
+        Extraction(
+            document=DocumentInfo(title="关于废止行动方案的决定", repeals=[PLAN_NUMBER])
+        ),
     )
 
 
@@ -149,7 +177,9 @@ def test_load_writes_entities_and_provenance(graph_store):
     assert haida["region"] == "荣成市"
     assert mention(graph_store, HAIDA_KEY, PLAN_VERSION)["status"] == "current"
     evidence = graph_store.evidence_for(HAIDA_KEY)
-    assert [e["sentence"] for e in evidence] == ["威海海大水产有限公司建设深远海养殖平台。"]
+    assert [e["sentence"] for e in evidence] == [
+        "威海海大水产有限公司建设深远海养殖平台。"
+    ]
     assert evidence[0]["version"] == PLAN_VERSION
     assert evidence[0]["document"] == "https://www.weihai.gov.cn/plan.html"
 
@@ -157,9 +187,18 @@ def test_load_writes_entities_and_provenance(graph_store):
 def test_load_links_industry_place_and_document(graph_store):
     graph_store.load(*plan())
 
-    assert relationship_status(graph_store, "IN_INDUSTRY", HAIDA_KEY, "industry:15") == "current"
-    assert relationship_status(graph_store, "LOCATED_IN", HAIDA_KEY, "place:荣成市") == "current"
-    assert relationship_status(graph_store, "COOPERATES_WITH", SDU_KEY, HAIDA_KEY) == "current"
+    assert (
+        relationship_status(graph_store, "IN_INDUSTRY", HAIDA_KEY, "industry:15")
+        == "current"
+    )
+    assert (
+        relationship_status(graph_store, "LOCATED_IN", HAIDA_KEY, "place:荣成市")
+        == "current"
+    )
+    assert (
+        relationship_status(graph_store, "COOPERATES_WITH", SDU_KEY, HAIDA_KEY)
+        == "current"
+    )
     document = node(graph_store, "Document", "https://www.weihai.gov.cn/plan.html")
     assert document["document_number"] == PLAN_NUMBER
     assert document["title"] == "威海市蓝碳经济发展行动方案"
@@ -168,7 +207,11 @@ def test_load_links_industry_place_and_document(graph_store):
 
 
 def test_load_rejects_version_without_hash(graph_store):
-    bare = SourceVersion(url="https://www.example.cn/a.html", content_hash="", fetched_at="2024-01-01T00:00:00Z")
+    bare = SourceVersion(
+        url="https://www.example.cn/a.html",
+        content_hash="",
+        fetched_at="2024-01-01T00:00:00Z",
+    )
 
     with pytest.raises(GraphError) as caught:
         graph_store.load(bare, Extraction())
@@ -220,7 +263,9 @@ def test_checksum_changes_with_content(graph_store):
     graph_store.load(*plan())
     before = graph_store.checksum()
 
-    graph_store.write("MATCH (f:Firm {key: $key}) SET f.region = '乳山市'", key=HAIDA_KEY)
+    graph_store.write(
+        "MATCH (f:Firm {key: $key}) SET f.region = '乳山市'", key=HAIDA_KEY
+    )
 
     assert graph_store.checksum() != before
 
@@ -235,8 +280,14 @@ def test_amendment_removes_deleted_firm(graph_store):
     in_plan = mention(graph_store, HAIDA_KEY, PLAN_VERSION)
     assert in_plan["status"] == "removed"
     assert in_plan["removed_by"] == "amended:https://www.weihai.gov.cn/amend.html"
-    assert relationship_status(graph_store, "IN_INDUSTRY", HAIDA_KEY, "industry:15") == "removed"
-    assert relationship_status(graph_store, "COOPERATES_WITH", SDU_KEY, HAIDA_KEY) == "removed"
+    assert (
+        relationship_status(graph_store, "IN_INDUSTRY", HAIDA_KEY, "industry:15")
+        == "removed"
+    )
+    assert (
+        relationship_status(graph_store, "COOPERATES_WITH", SDU_KEY, HAIDA_KEY)
+        == "removed"
+    )
     assert node(graph_store, "Firm", LANJING_KEY)["status"] == "current"
     assert node(graph_store, "Institute", SDU_KEY)["status"] == "current"
 
@@ -248,10 +299,14 @@ def test_amendment_before_target_uses_placeholder(graph_store):
 
     graph_store.load(*plan())
 
-    rows = graph_store.read("MATCH (d:Document) WHERE d.key STARTS WITH 'docnum:' RETURN d.key AS key")
+    rows = graph_store.read(
+        "MATCH (d:Document) WHERE d.key STARTS WITH 'docnum:' RETURN d.key AS key"
+    )
     assert rows == []
     documents = {d["key"]: d for d in graph_store.documents()}
-    assert documents["https://www.weihai.gov.cn/amend.html"]["amends"] == ["https://www.weihai.gov.cn/plan.html"]
+    assert documents["https://www.weihai.gov.cn/amend.html"]["amends"] == [
+        "https://www.weihai.gov.cn/plan.html"
+    ]
     assert node(graph_store, "Firm", HAIDA_KEY)["status"] == "removed"
 
 
@@ -279,30 +334,54 @@ def test_repeal_removes_every_fact_of_document(graph_store):
         firm = node(graph_store, "Firm", key)
         assert firm["status"] == "removed"
         assert firm["removed_on"] == "2023-01-10"
-    assert relationship_status(graph_store, "IN_INDUSTRY", LANJING_KEY, "industry:19") == "removed"
+    assert (
+        relationship_status(graph_store, "IN_INDUSTRY", LANJING_KEY, "industry:19")
+        == "removed"
+    )
 
 
 def test_mention_elsewhere_survives_repeal(graph_store):
     graph_store.load(*plan())
-    news = version("https://news.example.cn/lanjing.html", fetched_at="2024-05-01T00:00:00Z")
+    news = version(
+        "https://news.example.cn/lanjing.html", fetched_at="2024-05-01T00:00:00Z"
+    )
     graph_store.load(
         news,
-        Extraction(entities=[entity(FIRM, "威海蓝晶新材料有限公司", "威海蓝晶新材料有限公司新建生产线。", industries=[MATERIALS])]),
+        Extraction(
+            entities=[
+                entity(
+                    FIRM,
+                    "威海蓝晶新材料有限公司",
+                    "威海蓝晶新材料有限公司新建生产线。",
+                    industries=[MATERIALS],
+                )
+            ]
+        ),
     )
 
     graph_store.load(*repeal())
 
     assert node(graph_store, "Firm", LANJING_KEY)["status"] == "current"
     assert node(graph_store, "Firm", HAIDA_KEY)["status"] == "removed"
-    assert relationship_status(graph_store, "IN_INDUSTRY", LANJING_KEY, "industry:19") == "current"
+    assert (
+        relationship_status(graph_store, "IN_INDUSTRY", LANJING_KEY, "industry:19")
+        == "current"
+    )
 
 
 def page_version(content: str, fetched_at: str) -> SourceVersion:
-    return version("https://www.example.cn/firms.html", content=content, fetched_at=fetched_at)
+    return version(
+        "https://www.example.cn/firms.html", content=content, fetched_at=fetched_at
+    )
 
 
 def page_extraction(*names: str) -> Extraction:
-    return Extraction(entities=[entity(FIRM, name, f"{name}是示范企业。", industries=[AQUACULTURE]) for name in names])
+    return Extraction(
+        entities=[
+            entity(FIRM, name, f"{name}是示范企业。", industries=[AQUACULTURE])
+            for name in names
+        ]
+    )
 
 
 def test_new_version_supersedes_old(graph_store):
@@ -317,7 +396,10 @@ def test_new_version_supersedes_old(graph_store):
     only_old = node(graph_store, "Firm", "Firm:威海甲公司")
     assert only_old["status"] == "removed"
     assert only_old["removed_on"] == "2024-06-01"
-    assert mention(graph_store, "Firm:威海甲公司", old.key)["removed_by"] == f"superseded:{new.key}"
+    assert (
+        mention(graph_store, "Firm:威海甲公司", old.key)["removed_by"]
+        == f"superseded:{new.key}"
+    )
     assert node(graph_store, "Firm", "Firm:威海乙公司")["status"] == "current"
     assert mention(graph_store, "Firm:威海乙公司", old.key)["status"] == "removed"
     assert node(graph_store, "Firm", "Firm:威海丙公司")["status"] == "current"
@@ -357,9 +439,51 @@ def test_same_name_people_stay_apart(graph_store):
     third = version("https://www.example.cn/c.html")
     hit = entity(INSTITUTE, "哈尔滨工业大学（威海）", "哈尔滨工业大学（威海）")
     sdu = entity(INSTITUTE, "山东大学（威海）", "山东大学（威海）")
-    graph_store.load(first, Extraction(entities=[hit, entity(PERSON, "王磊", "王磊教授", affiliation="哈尔滨工业大学（威海）", role="教授")]))
-    graph_store.load(second, Extraction(entities=[sdu, entity(PERSON, "王磊", "王磊研究员", affiliation="山东大学（威海）", role="研究员")]))
-    graph_store.load(third, Extraction(entities=[hit, entity(PERSON, "王磊", "王磊院长", affiliation="哈尔滨工业大学（威海）", role="院长")]))
+    graph_store.load(
+        first,
+        Extraction(
+            entities=[
+                hit,
+                entity(
+                    PERSON,
+                    "王磊",
+                    "王磊教授",
+                    affiliation="哈尔滨工业大学（威海）",
+                    role="教授",
+                ),
+            ]
+        ),
+    )
+    graph_store.load(
+        second,
+        Extraction(
+            entities=[
+                sdu,
+                entity(
+                    PERSON,
+                    "王磊",
+                    "王磊研究员",
+                    affiliation="山东大学（威海）",
+                    role="研究员",
+                ),
+            ]
+        ),
+    )
+    graph_store.load(
+        third,
+        Extraction(
+            entities=[
+                hit,
+                entity(
+                    PERSON,
+                    "王磊",
+                    "王磊院长",
+                    affiliation="哈尔滨工业大学（威海）",
+                    role="院长",
+                ),
+            ]
+        ),
+    )
 
     people = graph_store.entities(label=PERSON)
 
@@ -367,7 +491,15 @@ def test_same_name_people_stay_apart(graph_store):
         "Person:王磊@Institute:哈尔滨工业大学(威海)",
         "Person:王磊@Institute:山东大学(威海)",
     ]
-    assert relationship_status(graph_store, AFFILIATED_WITH, "Person:王磊@Institute:山东大学(威海)", SDU_KEY) == "current"
+    assert (
+        relationship_status(
+            graph_store,
+            AFFILIATED_WITH,
+            "Person:王磊@Institute:山东大学(威海)",
+            SDU_KEY,
+        )
+        == "current"
+    )
     hit_person = graph_store.entity("Person:王磊@Institute:哈尔滨工业大学(威海)")
     assert hit_person["role"] == "院长"
     assert len(graph_store.evidence_for(hit_person["key"])) == 2
@@ -376,11 +508,29 @@ def test_same_name_people_stay_apart(graph_store):
 def test_aliases_merge_and_search_by_substring(graph_store):
     graph_store.load(
         version("https://www.example.cn/a.html"),
-        Extraction(entities=[entity(INSTITUTE, "哈尔滨工业大学（威海）", "哈尔滨工业大学（威海）", aliases=["哈工大（威海）"])]),
+        Extraction(
+            entities=[
+                entity(
+                    INSTITUTE,
+                    "哈尔滨工业大学（威海）",
+                    "哈尔滨工业大学（威海）",
+                    aliases=["哈工大（威海）"],
+                )
+            ]
+        ),
     )
     graph_store.load(
         version("https://www.example.cn/b.html"),
-        Extraction(entities=[entity(INSTITUTE, "哈尔滨工业大学（威海）", "哈尔滨工业大学（威海）", aliases=["哈工大威海校区"])]),
+        Extraction(
+            entities=[
+                entity(
+                    INSTITUTE,
+                    "哈尔滨工业大学（威海）",
+                    "哈尔滨工业大学（威海）",
+                    aliases=["哈工大威海校区"],
+                )
+            ]
+        ),
     )
 
     institute = graph_store.entity("Institute:哈尔滨工业大学(威海)")
@@ -396,23 +546,50 @@ def test_relation_endpoint_added_as_entity(graph_store):
     glider = Entity(type=TECHNOLOGY, name="水下滑翔机")
     graph_store.load(
         version("https://www.example.cn/d.html"),
-        Extraction(entities=[firm], relations=[relation(firm, DEVELOPS, glider, "威海丁公司研发水下滑翔机。")]),
+        Extraction(
+            entities=[firm],
+            relations=[relation(firm, DEVELOPS, glider, "威海丁公司研发水下滑翔机。")],
+        ),
     )
 
     technology = graph_store.entity("Technology:水下滑翔机")
     assert technology["status"] == "current"
-    assert graph_store.evidence_for(technology["key"])[0]["sentence"] == "威海丁公司研发水下滑翔机。"
-    assert relationship_status(graph_store, DEVELOPS, "Firm:威海丁公司", technology["key"]) == "current"
+    assert (
+        graph_store.evidence_for(technology["key"])[0]["sentence"]
+        == "威海丁公司研发水下滑翔机。"
+    )
+    assert (
+        relationship_status(graph_store, DEVELOPS, "Firm:威海丁公司", technology["key"])
+        == "current"
+    )
 
 
 def test_credit_code_identifies_firm(graph_store):
     graph_store.load(
         version("https://www.example.cn/a.html"),
-        Extraction(entities=[entity(FIRM, "威海戊有限公司", "威海戊有限公司", credit_code="91371000MA3C000001")]),
+        Extraction(
+            entities=[
+                entity(
+                    FIRM,
+                    "威海戊有限公司",
+                    "威海戊有限公司",
+                    credit_code="91371000MA3C000001",
+                )
+            ]
+        ),
     )
     graph_store.load(
         version("https://www.example.cn/b.html", fetched_at="2024-02-01T00:00:00Z"),
-        Extraction(entities=[entity(FIRM, "威海戊集团有限公司", "威海戊集团有限公司", credit_code="91371000ma3c000001")]),
+        Extraction(
+            entities=[
+                entity(
+                    FIRM,
+                    "威海戊集团有限公司",
+                    "威海戊集团有限公司",
+                    credit_code="91371000ma3c000001",
+                )
+            ]
+        ),
     )
 
     firm = graph_store.entity("credit:91371000MA3C000001")
@@ -423,10 +600,18 @@ def test_credit_code_identifies_firm(graph_store):
 def test_entities_filters(graph_store):
     graph_store.load(*plan())
 
-    assert [e["name"] for e in graph_store.entities(label=FIRM, industry=AQUACULTURE)] == ["威海海大水产有限公司"]
-    assert [e["name"] for e in graph_store.entities(industry="19")] == ["威海蓝晶新材料有限公司"]
-    assert [e["name"] for e in graph_store.entities(region="文登")] == ["威海蓝晶新材料有限公司"]
-    assert [e["name"] for e in graph_store.entities(name_contains="海大")] == ["威海海大水产有限公司"]
+    assert [
+        e["name"] for e in graph_store.entities(label=FIRM, industry=AQUACULTURE)
+    ] == ["威海海大水产有限公司"]
+    assert [e["name"] for e in graph_store.entities(industry="19")] == [
+        "威海蓝晶新材料有限公司"
+    ]
+    assert [e["name"] for e in graph_store.entities(region="文登")] == [
+        "威海蓝晶新材料有限公司"
+    ]
+    assert [e["name"] for e in graph_store.entities(name_contains="海大")] == [
+        "威海海大水产有限公司"
+    ]
     assert len(graph_store.entities(status="current")) == 3
     assert len(graph_store.entities(limit=1, offset=1)) == 1
     with pytest.raises(GraphError):
@@ -440,7 +625,12 @@ def test_neighbours_two_hops(graph_store):
     two = graph_store.neighbours(SDU_KEY, depth=2)
 
     assert {n["key"] for n in one["nodes"]} == {SDU_KEY, HAIDA_KEY}
-    assert {n["key"] for n in two["nodes"]} == {SDU_KEY, HAIDA_KEY, "industry:15", "place:荣成市"}
+    assert {n["key"] for n in two["nodes"]} == {
+        SDU_KEY,
+        HAIDA_KEY,
+        "industry:15",
+        "place:荣成市",
+    }
     assert {(r["type"], r["head"], r["tail"]) for r in two["relationships"]} == {
         ("COOPERATES_WITH", SDU_KEY, HAIDA_KEY),
         ("IN_INDUSTRY", HAIDA_KEY, "industry:15"),

@@ -67,14 +67,28 @@ def test_migrations_recorded_with_time(graph_store):
 
 def test_industries_seeded(graph_store):
     rows = graph_store.read("MATCH (i:Industry) RETURN i.code AS code, i.name AS name")
-    assert sorted((r["code"], r["name"]) for r in rows) == [(i.code, i.name) for i in INDUSTRIES]
+    assert sorted((r["code"], r["name"]) for r in rows) == [
+        (i.code, i.name) for i in INDUSTRIES
+    ]
 
 
 def test_constraints_and_indexes_present(graph_store):
-    rows = graph_store.read("SHOW INDEXES YIELD name, labelsOrTypes, properties RETURN *")
+    rows = graph_store.read(
+        "SHOW INDEXES YIELD name, labelsOrTypes, properties RETURN *"
+    )
     # Neo4j's token lookup indexes have no labels or properties.
-    indexed = {(r["labelsOrTypes"][0], r["properties"][0]) for r in rows if r["properties"]}
-    for label in ("Firm", "Institute", "Person", "Department", "Technology", "Evidence", "Document"):
+    indexed = {
+        (r["labelsOrTypes"][0], r["properties"][0]) for r in rows if r["properties"]
+    }
+    for label in (
+        "Firm",
+        "Institute",
+        "Person",
+        "Department",
+        "Technology",
+        "Evidence",
+        "Document",
+    ):
         assert (label, "key") in indexed, label
     assert ("Firm", "search_text") in indexed
     assert ("Evidence", "fact") in indexed

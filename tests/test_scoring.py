@@ -72,10 +72,14 @@ def link(head: Entity, type_: str, tail: Entity, sentence: str) -> Relation:
 
 
 def load_fixture(store) -> None:
-    lanhai = entity(FIRM, LANHAI, S_EXPAND, S_PATENT, industries=[AQUACULTURE], region="荣成市")
+    lanhai = entity(
+        FIRM, LANHAI, S_EXPAND, S_PATENT, industries=[AQUACULTURE], region="荣成市"
+    )
     institute = entity(INSTITUTE, "山东大学（威海）", S_COOPERATE)
     expert = entity(PERSON, "李明", S_EXPERT, role="首席专家", affiliation=LANHAI)
-    technology = entity(TECHNOLOGY, "海参良种繁育技术", S_DEVELOP, industries=[AQUACULTURE])
+    technology = entity(
+        TECHNOLOGY, "海参良种繁育技术", S_DEVELOP, industries=[AQUACULTURE]
+    )
     store.load(
         SourceVersion(PLAN_URL, "p1", "2021-06-02T00:00:00Z", published="2021-06-01"),
         Extraction(
@@ -84,14 +88,20 @@ def load_fixture(store) -> None:
                 institute,
                 expert,
                 technology,
-                entity(FIRM, HAIYUN, S_HAIYUN, industries=[AQUACULTURE], region="文登区"),
-                entity(FIRM, JIUGANG, S_JIUGANG, industries=[AQUACULTURE], region="乳山市"),
+                entity(
+                    FIRM, HAIYUN, S_HAIYUN, industries=[AQUACULTURE], region="文登区"
+                ),
+                entity(
+                    FIRM, JIUGANG, S_JIUGANG, industries=[AQUACULTURE], region="乳山市"
+                ),
             ],
             relations=[
                 link(lanhai, COOPERATES_WITH, institute, S_COOPERATE),
                 link(lanhai, DEVELOPS, technology, S_DEVELOP),
             ],
-            document=DocumentInfo(title="威海市海洋经济示范企业培育方案", document_number=PLAN_NUMBER),
+            document=DocumentInfo(
+                title="威海市海洋经济示范企业培育方案", document_number=PLAN_NUMBER
+            ),
         ),
     )
     store.load(
@@ -115,7 +125,12 @@ def load_fixture(store) -> None:
     )
     # The amendment deletes the plan's only mention of 旧港渔业.
     store.load(
-        SourceVersion("https://www.weihai.gov.cn/art/2022/amend.html", "m1", "2022-01-05T00:00:00Z", published="2022-01-01"),
+        SourceVersion(
+            "https://www.weihai.gov.cn/art/2022/amend.html",
+            "m1",
+            "2022-01-05T00:00:00Z",
+            published="2022-01-01",
+        ),
         Extraction(
             entities=[entity(FIRM, JIUGANG, f"删去“{JIUGANG}”。", status=REMOVED)],
             document=DocumentInfo(title="关于修改培育方案的通知", amends=[PLAN_NUMBER]),
@@ -124,11 +139,21 @@ def load_fixture(store) -> None:
 
 
 def plan_evidence(sentence: str) -> dict:
-    return {"document": PLAN_URL, "title": "威海市海洋经济示范企业培育方案", "version": f"{PLAN_URL}#p1", "sentence": sentence}
+    return {
+        "document": PLAN_URL,
+        "title": "威海市海洋经济示范企业培育方案",
+        "version": f"{PLAN_URL}#p1",
+        "sentence": sentence,
+    }
 
 
 def news_evidence(sentence: str) -> dict:
-    return {"document": NEWS_URL, "title": "蓝海生物新项目", "version": f"{NEWS_URL}#n1", "sentence": sentence}
+    return {
+        "document": NEWS_URL,
+        "title": "蓝海生物新项目",
+        "version": f"{NEWS_URL}#n1",
+        "sentence": sentence,
+    }
 
 
 @pytest.fixture
@@ -142,7 +167,10 @@ def by_name(candidates: list[dict]) -> dict[str, dict]:
 
 
 def test_rank_orders_candidates(ranked, graph_store):
-    names = [(c["name"], c["industry"], c["score"], c["flags"]) for c in graph_store.candidates()]
+    names = [
+        (c["name"], c["industry"], c["score"], c["flags"])
+        for c in graph_store.candidates()
+    ]
 
     assert names == [
         (LANHAI, AQUACULTURE, 74, []),
@@ -187,22 +215,37 @@ def test_every_point_carries_evidence(ranked):
 def test_evidence_of_factors(ranked):
     factors = {f["name"]: f for f in by_name(ranked)[LANHAI]["factors"]}
 
-    assert factors["expansion"]["evidence"] == [news_evidence(S_NEWS), plan_evidence(S_EXPAND)]
+    assert factors["expansion"]["evidence"] == [
+        news_evidence(S_NEWS),
+        plan_evidence(S_EXPAND),
+    ]
     # Only the first output sentence earned the 4 points left under the cap.
     assert factors["output"]["evidence"] == [news_evidence(S_NEWS)]
     assert factors["institute_links"]["evidence"] == [plan_evidence(S_COOPERATE)]
     assert factors["expert_links"]["evidence"] == [plan_evidence(S_EXPERT)]
     assert factors["policy_documents"]["evidence"] == [plan_evidence(S_EXPAND)]
     assert factors["patents_standards_awards"]["evidence"] == [plan_evidence(S_PATENT)]
-    assert factors["industry_documents"]["evidence"] == [news_evidence(S_NEWS), plan_evidence(S_EXPAND)]
+    assert factors["industry_documents"]["evidence"] == [
+        news_evidence(S_NEWS),
+        plan_evidence(S_EXPAND),
+    ]
 
 
 def test_thin_and_non_local_flags(ranked):
     candidates = by_name(ranked)
-    haiyun = {f["name"]: f["points"] for f in candidates[HAIYUN]["factors"] if f["points"]}
-    qingdao = {f["name"]: f["points"] for f in candidates[QINGDAO]["factors"] if f["points"]}
+    haiyun = {
+        f["name"]: f["points"] for f in candidates[HAIYUN]["factors"] if f["points"]
+    }
+    qingdao = {
+        f["name"]: f["points"] for f in candidates[QINGDAO]["factors"] if f["points"]
+    }
 
-    assert haiyun == {"industry_sentences": 3, "industry_documents": 5, "policy_documents": 5, "local_region": 10}
+    assert haiyun == {
+        "industry_sentences": 3,
+        "industry_documents": 5,
+        "policy_documents": 5,
+        "local_region": 10,
+    }
     assert qingdao == {"industry_sentences": 6, "industry_documents": 5, "output": 4}
     assert candidates[QINGDAO]["region"] == "青岛市"
 
@@ -218,7 +261,12 @@ def test_amended_away_firm_gets_nothing(ranked, graph_store):
 
 def test_repealed_plan_stops_counting(ranked, graph_store):
     graph_store.load(
-        SourceVersion("https://www.weihai.gov.cn/art/2023/repeal.html", "r1", "2023-02-01T00:00:00Z", published="2023-02-01"),
+        SourceVersion(
+            "https://www.weihai.gov.cn/art/2023/repeal.html",
+            "r1",
+            "2023-02-01T00:00:00Z",
+            published="2023-02-01",
+        ),
         Extraction(document=DocumentInfo(repeals=[PLAN_NUMBER])),
     )
 
@@ -234,7 +282,10 @@ def test_repealed_plan_stops_counting(ranked, graph_store):
 
 def test_candidates_filters(ranked, graph_store):
     assert [c["name"] for c in graph_store.candidates(industry=MONITORING)] == [QINGDAO]
-    assert [c["name"] for c in graph_store.candidates(industry="15")] == [LANHAI, HAIYUN]
+    assert [c["name"] for c in graph_store.candidates(industry="15")] == [
+        LANHAI,
+        HAIYUN,
+    ]
     assert [c["name"] for c in graph_store.candidates(region="荣成")] == [LANHAI]
     assert [c["name"] for c in graph_store.candidates(min_score=20)] == [LANHAI, HAIYUN]
     assert [c["name"] for c in graph_store.candidates(top=1)] == [LANHAI, QINGDAO]
@@ -299,7 +350,9 @@ def test_default_scoring_file_valid():
 
 
 def test_fact_without_sentence_is_thin(graph_store):
-    firm = Entity(type=FIRM, name="威海己公司", industries=[AQUACULTURE], region="环翠区")
+    firm = Entity(
+        type=FIRM, name="威海己公司", industries=[AQUACULTURE], region="环翠区"
+    )
     graph_store.load(
         SourceVersion(PLAN_URL, "p1", "2021-06-02T00:00:00Z"),
         Extraction(entities=[firm], document=DocumentInfo(document_number=PLAN_NUMBER)),
@@ -308,6 +361,10 @@ def test_fact_without_sentence_is_thin(graph_store):
     candidate = by_name(graph_store.rank())["威海己公司"]
 
     points = {f["name"]: f["points"] for f in candidate["factors"] if f["points"]}
-    assert points == {"industry_documents": 5, "policy_documents": 5, "local_region": 10}
+    assert points == {
+        "industry_documents": 5,
+        "policy_documents": 5,
+        "local_region": 10,
+    }
     assert candidate["flags"] == ["thin-evidence"]
     assert candidate["factors"][1]["evidence"][0]["sentence"] == ""
