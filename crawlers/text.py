@@ -775,6 +775,8 @@ def join_wrapped_lines(lines: Iterable[str]) -> str:
 def _extract_docx(body: bytes, url: str) -> tuple[str, dict]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(io.BytesIO(body))
@@ -782,28 +784,44 @@ def _extract_docx(body: bytes, url: str) -> tuple[str, dict]:
         raise DocumentError(
             f"{url} is not a readable DOCX document ({error}); open and re-save it"
         ) from error
-    lines = [_clean_inline(paragraph.text) for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            cells = [_clean_inline(cell.text) for cell in row.cells]
-            lines.append("\t".join(cell for cell in cells if cell))
+
+    # Paragraphs and tables in document order, one line per paragraph and
+    # per table row, cells separated by tabs.
+    lines: list[str] = []
+    for child in document.element.body.iterchildren():
+        tag = lxml.etree.QName(child).localname
+        if tag == "p":
+            lines.append(_clean_inline(Paragraph(child, document).text))
+        elif tag == "tbl":
+            lines.extend(_docx_table_rows(Table(child, document)))
     text = "\n".join(line for line in lines if line)
-    core = document.core_properties
-    title = (core.title or "").strip() or _first_line(text)
-    published = None
-    if core.created is not None:
-        published = core.created.date().isoformat()
+
+    # The core properties' author is the account that saved the file and
+    # their creation time is often the template's, so neither is used.
+    title = (document.core_properties.title or "").strip() or _first_line(text)
     meta = {
         "title": title,
-        "issuer": (core.author or "").strip() or None,
+        "issuer": None,
         "document_number": None,
         "published": None,
         "encoding": None,
     }
-    # A DOCX file's creation time is when the template was made, not the
-    # publication date, so the text's own date wins when there is one.
-    meta["_created"] = published
     return text, meta
+
+
+def _docx_table_rows(table) -> list[str]:
+    rows = []
+    for row in table.rows:
+        cells = []
+        seen = set()
+        for cell in row.cells:
+            # A merged cell is returned once per grid column it spans.
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(_clean_inline(cell.text))
+        rows.append("\t".join(cell for cell in cells if cell))
+    return rows
 
 
 def _extract_plain(body: bytes, url: str, content_type: str | None) -> tuple[str, dict]:
@@ -859,7 +877,6 @@ def parse_date(text: str) -> str | None:
 
 def _fill_metadata_from_text(text: str, meta: dict) -> None:
     page_text = meta.pop("_page_text", None)
-    created = meta.pop("_created", None)
     for source in (text, page_text):
         if source:
             _fill_from_labels(source[:3000], meta)
@@ -868,8 +885,6 @@ def _fill_metadata_from_text(text: str, meta: dict) -> None:
         tail_dates = [parse_date(line) for line in text[-600:].splitlines()]
         dated = [date for date in tail_dates if date]
         meta["published"] = dated[-1] if dated else None
-    if not meta.get("published") and created:
-        meta["published"] = created
 
 
 def _fill_from_labels(head: str, meta: dict) -> None:

@@ -346,6 +346,29 @@ def test_docx_paragraphs_tables_and_title():
     assert meta["kind"] == "docx"
 
 
+def test_docx_keeps_table_position_and_merged_cells():
+    document = docx.Document()
+    document.core_properties.author = "Administrator"
+    document.add_paragraph("一、重点企业")
+    table = document.add_table(rows=2, cols=3)
+    merged = table.rows[0].cells[0].merge(table.rows[0].cells[2])
+    merged.text = "海洋生态新材料产业"
+    table.rows[1].cells[0].text = "1"
+    table.rows[1].cells[1].text = "威海海源新材料科技有限公司"
+    table.rows[1].cells[2].text = "环翠区"
+    document.add_paragraph("二、保障措施")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    text, meta = extract_text(buffer.getvalue(), url="http://127.0.0.1/b.docx", content_type=None)
+    assert text.splitlines() == [
+        "一、重点企业",
+        "海洋生态新材料产业",
+        "1\t威海海源新材料科技有限公司\t环翠区",
+        "二、保障措施",
+    ]
+    assert meta["issuer"] is None
+
+
 def test_plain_text_gbk_file():
     body = f"{PARAGRAPH}\n\n第二行\n".encode("gbk")
     text, meta = extract_text(body, url="file:///tmp/notice.txt", content_type="text/plain")
