@@ -197,6 +197,10 @@ _ISSUER_LABELS = re.compile(
 _LEFTOVER_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,10}(?:\s[^<>\n]{0,200})?/?>")
 _TEMPLATE_VARIABLE = re.compile(r"\{\{[^{}\n]{0,100}\}\}|\$\{[^{}\n]{0,100}\}|<%[^%\n]{0,100}%>")
 _LEFTOVER_ENTITY = re.compile(r"&(?:nbsp|ensp|emsp|thinsp|lt|gt|amp|quot|apos|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+# PDF titles that converters fill in: file names and "Microsoft Word - ...".
+_PLACEHOLDER_TITLE = re.compile(
+    r"^(?:Microsoft Word - |untitled|无标题)|\.(?:docx?|wps|pdf|txt)$", re.IGNORECASE
+)
 _TITLE_SUFFIX = re.compile(r"\s*[-_|—–]+\s*[^-_|—–]{2,30}$")
 _SENTENCE_END = "。！？；：!?;:”」』）)"
 
@@ -731,6 +735,8 @@ def _extract_pdf(body: bytes, url: str) -> tuple[str, dict]:
     title = None
     if info is not None and info.title:
         title = str(info.title).strip() or None
+    if title and _PLACEHOLDER_TITLE.search(title):
+        title = None
     meta = {
         "title": title,
         "issuer": None,

@@ -318,6 +318,13 @@ def test_pdf_text_and_wrapped_lines():
     assert meta["encoding"] is None
 
 
+@pytest.mark.parametrize("placeholder", ["Microsoft Word - 附件1.docx", "附件1.doc", "Untitled"])
+def test_pdf_placeholder_title_replaced_by_first_line(placeholder):
+    body = make_pdf(["重点项目清单", "海洋牧场项目。"], title=placeholder)
+    _, meta = extract_text(body, url="http://127.0.0.1/a.pdf", content_type="application/pdf")
+    assert meta["title"] == "重点项目清单"
+
+
 def test_join_wrapped_lines_keeps_headings():
     lines = ["一、总体要求", "为加快发展海洋生态产业，支持威海海澜生物科技有", "限公司建设海洋牧场。", "二、重点任务"]
     assert join_wrapped_lines(lines) == (
