@@ -72,7 +72,7 @@ def find_amendments(text: str) -> Amendments:
                     new_close = _closing_quote(text, new_open)
                     if new_close is not None:
                         result.inserted.append((new_open + 1, new_close))
-            elif after.startswith(("删除", "予以删除")):
+            elif after.startswith(("删除", "予以删除")) or text[max(0, match.start() - 3) : match.start()].endswith(("删除", "删去")):
                 result.deleted.append((position + 1, closing))
     return result
 
@@ -130,6 +130,13 @@ def read_document_info(text: str) -> DocumentInfo:
     info.published = _published(text, nonempty)
     info.amends = _unique(match.group(1).replace(" ", "") for match in _AMEND_TARGET.finditer(text))
     info.repeals = _unique(_repealed_numbers(text))
+    if not info.repeals and info.title and "废止" in info.title:
+        # 关于废止部分规范性文件的通知: every other number it cites is repealed.
+        info.repeals = _unique(
+            number.group().replace(" ", "")
+            for number in _NUMBER.finditer(text)
+            if _clean_number(number.group().replace(" ", "")) != info.document_number
+        )
     if info.issuer is None:
         info.issuer = _signature(nonempty)
     return info

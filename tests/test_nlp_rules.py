@@ -142,3 +142,31 @@ def test_associations_and_glued_titles():
     assert set(people) == {"林志远", "王海涛"}
     assert people["林志远"].affiliation == "烟台市水产商会"
     assert people["林志远"].role == "executive: 会长"
+
+
+def test_repeal_notice_lists_numbers():
+    text = (
+        "烟台市人民政府办公室关于废止部分规范性文件的通知\n烟政办发〔2024〕8号\n"
+        "决定废止下列规范性文件：\n"
+        "1.《烟台市人民政府办公室关于加快海洋牧场建设的意见》（烟政办发〔2018〕21号）\n"
+        "2.《关于支持远洋渔业发展的通知》（烟政办字〔2019〕36号）\n"
+        "以上文件自本通知印发之日起废止。\n"
+    )
+    info = nlp.extract(text).document
+    assert info.document_number == "烟政办发〔2024〕8号"
+    assert info.repeals == ["烟政办发〔2018〕21号", "烟政办字〔2019〕36号"]
+
+
+def test_deleted_clause_marks_removed():
+    text = (
+        "一、将第五条中“对日照海鑫水产有限公司给予补贴”修改为“对符合条件的企业给予补贴”。\n"
+        "二、删除第八条第二款“由日照市海洋与渔业局负责组织实施”。\n"
+        "三、第十条修改为：“本办法由日照市海洋发展局负责解释。”\n"
+    )
+    extraction = nlp.extract(text)
+    status = {entity.name: entity.status for entity in extraction.entities}
+    assert status == {
+        "日照海鑫水产有限公司": "removed",
+        "日照市海洋与渔业局": "removed",
+        "日照市海洋发展局": "current",
+    }
