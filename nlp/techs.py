@@ -215,10 +215,18 @@ def _named_vessels(text: str) -> list[Mention]:
 
 
 def _codes(text: str) -> list[Mention]:
-    """Grade codes, with the material they grade: T300级碳纤维."""
+    """Grade codes, with the material they grade: T300级碳纤维.
+
+    A code counts when a grade word follows it (级, 型, 系列) or when the
+    paragraph lists several codes, as product catalogues do; a lone G20 in
+    running text is not a product.
+    """
+    matches = list(_CODE.finditer(text))
+    several = len({match.group(1) for match in matches}) >= 2
     return [
         Mention(TECHNOLOGY, match.start(), match.end(), match.group(), match.group(), rule="code")
-        for match in _CODE.finditer(text)
+        for match in matches
+        if several or match.group(2) or text.startswith(("级", "型", "系列", "牌号"), match.end(1))
     ]
 
 
