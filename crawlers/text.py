@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import html
 import io
+import logging
 import re
 from collections.abc import Iterable
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
@@ -21,6 +22,8 @@ import lxml.html
 from w3lib.url import safe_url_string
 
 from bluecarbon.errors import DocumentError
+
+logger = logging.getLogger(__name__)
 
 # Larger documents are rejected before decoding; a policy page is rarely
 # above a few megabytes, and a scanned PDF has no text layer anyway.
@@ -722,13 +725,16 @@ def _extract_pdf(body: bytes, url: str) -> tuple[str, dict]:
             raise DocumentError(
                 f"{url} is an encrypted PDF; save an unencrypted copy and add it"
             )
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_pdf_page_text(page, url, number) for number, page in enumerate(reader.pages, 1)]
         info = reader.metadata
     except DocumentError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError) as error:
+    except Exception as error:
+        # pypdf 7.1 raises PdfReadError but also IndexError, KeyError,
+        # AttributeError and others on malformed files.
+        detail = str(error) if isinstance(error, PdfReadError) else f"{type(error).__name__}: {error}"
         raise DocumentError(
-            f"{url} is not a readable PDF ({error}); check that the download "
+            f"{url} is not a readable PDF ({detail}); check that the download "
             "is complete"
         ) from error
     text = "\n".join(join_wrapped_lines(page.splitlines()) for page in pages)
@@ -747,6 +753,16 @@ def _extract_pdf(body: bytes, url: str) -> tuple[str, dict]:
     if meta["title"] is None:
         meta["title"] = _first_line(text)
     return text, meta
+
+
+def _pdf_page_text(page, url: str, number: int) -> str:
+    """Return one page's text; a page that pypdf cannot read gives '' and a
+    warning, so the other pages are kept."""
+    try:
+        return page.extract_text() or ""
+    except Exception as error:
+        logger.warning("page %d of %s skipped: %s: %s", number, url, type(error).__name__, error)
+        return ""
 
 
 def join_wrapped_lines(lines: Iterable[str]) -> str:
@@ -786,9 +802,16 @@ def _extract_docx(body: bytes, url: str) -> tuple[str, dict]:
 
     try:
         document = docx.Document(io.BytesIO(body))
-    except (PackageNotFoundError, KeyError, ValueError, lxml.etree.XMLSyntaxError) as error:
+    except PackageNotFoundError as error:
         raise DocumentError(
             f"{url} is not a readable DOCX document ({error}); open and re-save it"
+        ) from error
+    except Exception as error:
+        # python-docx 1.2 raises KeyError, ValueError, lxml errors and others
+        # on damaged packages.
+        raise DocumentError(
+            f"{url} is not a readable DOCX document ({type(error).__name__}: "
+            f"{error}); open and re-save it"
         ) from error
 
     # Paragraphs and tables in document order, one line per paragraph and

@@ -416,6 +416,16 @@ def test_zip_that_is_not_docx_rejected():
         extract_text(body, url="http://127.0.0.1/a.zip", content_type="application/zip")
 
 
+def test_damaged_docx_rejected():
+    document = docx.Document()
+    document.add_paragraph("正文")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    damaged = buffer.getvalue()[:-200]
+    with pytest.raises(DocumentError, match=r"b\.docx is not a readable DOCX document"):
+        extract_text(damaged, url="http://127.0.0.1/b.docx", content_type=None)
+
+
 def test_truncated_pdf_rejected():
     body = make_pdf(["内容"], title="t")[:200]
     with pytest.raises(DocumentError, match="a.pdf"):

@@ -149,8 +149,25 @@ class SiteSpider(scrapy.Spider):
     # -- responses -----------------------------------------------------------
 
     async def parse_page(self, response):
-        # Extraction and the fsynced store writes run in worker threads, so
-        # the reactor keeps downloading meanwhile.
+        assert self.ledger is not None
+        try:
+            requests = await self._handle_response(response)
+        except Exception as error:
+            # A bug or a store failure (disk full, index locked) must not make
+            # the URL vanish from the report; the crawl goes on.
+            logger.exception("failed to process %s", response.url)
+            reason = f"internal error while storing the page: {type(error).__name__}: {error}"
+            await asyncio.to_thread(self.ledger.failed, response.url, reason)
+            return
+        for request in requests:
+            yield request
+
+    async def _handle_response(self, response) -> list[scrapy.Request]:
+        """Store or count one response and return the requests it leads to.
+
+        Extraction and the fsynced store writes run in worker threads, so
+        the reactor keeps downloading meanwhile.
+        """
         assert self.ledger is not None
         url = response.url
         redirected_from = response.request.meta.get("redirect_urls")
@@ -161,13 +178,12 @@ class SiteSpider(scrapy.Spider):
             if self.ledger.store.latest_version(url) is None:
                 # A redirect carried the validators of the URL it started
                 # from, and the target has no stored version to keep.
-                yield self._request(url, dont_filter=True, conditional=False)
-                return
+                return [self._request(url, dont_filter=True, conditional=False)]
             await asyncio.to_thread(self.ledger.unchanged, url)
-            return
+            return []
         if response.status in (404, 410):
             await asyncio.to_thread(self.ledger.gone, url, response.status)
-            return
+            return []
 
         content_type = _header(response, b"Content-Type")
         outcome, meta = await asyncio.to_thread(
@@ -179,21 +195,22 @@ class SiteSpider(scrapy.Spider):
             last_modified=_header(response, b"Last-Modified"),
         )
         if meta is None or meta.get("kind") != KIND_HTML:
-            return
+            return []
 
         try:
-            links = extract_links(response.body, url=url, content_type=content_type)
+            links = await asyncio.to_thread(
+                extract_links, response.body, url=url, content_type=content_type
+            )
         except DocumentError as error:
             logger.warning("no links read from %s: %s", url, error)
-            return
+            return []
         follow = [
             link
             for link in links
             if _host_allowed(link, self.hostnames) and not _skipped_by_extension(link)
         ]
         await asyncio.to_thread(self.ledger.store.add_to_frontier, follow, url)
-        for link in follow:
-            yield self._request(link)
+        return [self._request(link) for link in follow]
 
     def on_error(self, failure):
         assert self.ledger is not None
