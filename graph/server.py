@@ -12,6 +12,7 @@ Its data, log and password live in the graph directory::
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -32,6 +33,7 @@ EMBEDDED_USER = "root"
 STARTUP_TIMEOUT_SECONDS = 90.0
 STOP_TIMEOUT_SECONDS = 30.0
 LOG_TAIL_LINES = 15
+START_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,10 @@ class Endpoint:
     uri: str
     user: str
     password: str
+
+
+class PortTaken(GraphUnavailable):
+    """Another program bound the chosen port before the child did."""
 
 
 class EmbeddedServer:
@@ -57,6 +63,7 @@ class EmbeddedServer:
         self.graph_dir = Path(graph_dir)
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen | None = None
+        self.log_offset = 0
 
     @property
     def log_path(self) -> Path:
@@ -72,15 +79,37 @@ class EmbeddedServer:
         self.graph_dir.mkdir(parents=True, exist_ok=True)
         password = read_or_create_password(self.graph_dir / "password")
 
-        running = self._running_state()
-        if running is not None:
-            log.info(
-                "using the embedded graph server already running for %s (pid %s)",
-                self.graph_dir,
-                running["pid"],
-            )
-            return self._endpoint(running["bolt_port"], password)
+        # The lock makes a second process that opens the same directory at
+        # the same moment wait, then use the server the first one started.
+        with open(self.graph_dir / "start.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            running = self._running_state()
+            if running is not None:
+                log.info(
+                    "using the embedded graph server already running for %s (pid %s)",
+                    self.graph_dir,
+                    running["pid"],
+                )
+                return self._endpoint(running["bolt_port"], password)
+            for attempt in range(1, START_ATTEMPTS + 1):
+                bolt_port = self._spawn()
+                try:
+                    self._wait_until_ready()
+                except PortTaken:
+                    log.warning(
+                        "port %s was taken before the graph server bound it "
+                        "(attempt %d of %d)",
+                        bolt_port,
+                        attempt,
+                        START_ATTEMPTS,
+                    )
+                    if attempt == START_ATTEMPTS:
+                        raise
+                    continue
+                return self._endpoint(bolt_port, password)
+        raise AssertionError("unreachable")
 
+    def _spawn(self) -> int:
         bolt_port, http_port = _free_port(), _free_port()
         command = [
             sys.executable,
@@ -93,6 +122,7 @@ class EmbeddedServer:
             "--http-port",
             str(http_port),
         ]
+        self.log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with open(self.log_path, "ab") as log_file:
             # A new session keeps a terminal's ^C away from the child: the
             # parent stops it in close(), and the child stops by itself when
@@ -111,8 +141,7 @@ class EmbeddedServer:
             bolt_port,
             self.graph_dir,
         )
-        self._wait_until_ready()
-        return self._endpoint(bolt_port, password)
+        return bolt_port
 
     def stop(self) -> None:
         """Stop the child that this object started (SIGTERM, then SIGKILL
@@ -162,6 +191,8 @@ class EmbeddedServer:
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                if _port_taken(self.log_path, self.log_offset):
+                    raise PortTaken(f"see {self.log_path}")
                 raise GraphUnavailable(
                     f"the embedded graph server exited with code "
                     f"{self.process.returncode} while starting; see {self.log_path}"
@@ -204,8 +235,8 @@ def read_or_create_password(path: Path) -> str:
 
 
 def _free_port() -> int:
-    # NOTE: another program can take the port between this close and the
-    # child's bind; the child then exits and start() reports it with the log.
+    # Another program can take the port between this close and the child's
+    # bind. The child then exits, and start() tries again with new ports.
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -219,6 +250,19 @@ def _is_embedded_server(pid) -> bool:
     except OSError:
         return False
     return b"graph.embedded" in command
+
+
+def _port_taken(path: Path, offset: int) -> bool:
+    """Tell whether the log written since ``offset`` reports a port that
+    is already in use."""
+    try:
+        with open(path, "rb") as file:
+            file.seek(offset)
+            text = file.read().decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    markers = ("Address already in use", "BindException", "Unable to listen")
+    return any(marker in text for marker in markers)
 
 
 def _tail(path: Path) -> str:

@@ -220,3 +220,22 @@ def test_server_stops_when_parent_killed(tmp_path):
                 parent.wait()
 
     assert _wait_gone(server_pid)
+
+
+@embedded_only
+def test_start_retries_taken_port(tmp_path, monkeypatch):
+    import graph.server
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        ports = iter([taken.getsockname()[1]])
+        real_free_port = graph.server._free_port
+        # The first Bolt port offered is one this test holds open.
+        monkeypatch.setattr(
+            graph.server, "_free_port", lambda: next(ports, None) or real_free_port()
+        )
+
+        with open_graph(load_settings(tmp_path, environ={})) as graph_store:
+            assert graph_store.read("RETURN 1 AS one") == [{"one": 1}]
+            assert graph_store.uri != f"bolt://127.0.0.1:{taken.getsockname()[1]}"
