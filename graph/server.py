@@ -6,6 +6,7 @@ Its data, log and password live in the graph directory::
     graph_dir/password     random root password, mode 0600, made once
     graph_dir/server.json  pid and ports of the running child
     graph_dir/server.log   the child's output
+    graph_dir/start.lock   held while a process starts or finds the child
     graph_dir/arcadedb/    ArcadeDB's root path (databases, config)
     graph_dir/log/         ArcadeDB's application log
 """
