@@ -6,6 +6,19 @@ Public entry points: :func:`crawl`, :class:`DocumentStore`
 :func:`crawlers.demo.serve_demo`. Only this package imports Scrapy and
 Twisted, and only in the crawl child process (``crawlers.run``), so
 importing ``crawlers`` stays cheap.
+
+Files under the data directory (the parent of the store's root)::
+
+    documents/                 the document store (see crawlers.store)
+    crawl/last-report.json     report of the last crawl
+    crawl/reports/*.json       every crawl's report, named by start time
+    crawl/logs/*.log           Scrapy's log of each HTTP crawl
+    crawl/jobs/KEY/            Scrapy JOBDIR of a stopped crawl, for resuming
+    crawl/jobs/KEY.lock        lock held while a crawl of those start URLs runs
+    crawl/child/KEY.json       the crawl child's own report
+
+KEY is derived from the set of start URLs, so the same sources resume the
+same job.
 """
 
 from crawlers.report import CrawlReport, Failure
