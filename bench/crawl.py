@@ -15,7 +15,8 @@ it twice, each run in its own process so peak memory is measured apart:
 Both use the same unthrottled settings (no delay, no AutoThrottle, 8
 requests at a time), because the production settings deliberately wait
 between requests and would measure the politeness delay instead of the
-work. Wall time includes each process's start-up.
+work. Wall time includes each process's start-up. CPU seconds (user and
+system, of the run's processes) show the work itself on a busy machine.
 """
 
 from __future__ import annotations
@@ -158,10 +159,12 @@ def measure(mode: str, url: str, data_dir: Path) -> dict:
 
 def child_main(mode: str, url: str, data_dir: Path) -> None:
     pages = run_bare(url) if mode == "bare" else run_full(url, data_dir)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
     # ru_maxrss is in KiB on Linux.
-    print(json.dumps({"pages": pages, "peak_mib": max(own, children) / 1024}))
+    peak = max(own.ru_maxrss, children.ru_maxrss) / 1024
+    print(json.dumps({"pages": pages, "peak_mib": peak, "cpu_seconds": cpu}))
 
 
 def main() -> None:
@@ -193,12 +196,12 @@ def main() -> None:
 
     print(f"site: {documents} documents ({args.pages} articles, {SECTIONS} lists, {PDF_COUNT} PDFs, index)")
     print(f"settings: {json.dumps(SETTINGS)}")
-    print(f"{'run':<22}{'pages':>7}{'seconds':>10}{'pages/s':>10}{'peak MiB':>10}")
+    print(f"{'run':<22}{'pages':>7}{'seconds':>10}{'pages/s':>10}{'CPU s':>8}{'peak MiB':>10}")
     for name, figures in (("bare Scrapy spider", bare), ("full pipeline", full)):
         rate = figures["pages"] / figures["seconds"]
         print(
             f"{name:<22}{figures['pages']:>7}{figures['seconds']:>10.2f}"
-            f"{rate:>10.1f}{figures['peak_mib']:>10.1f}"
+            f"{rate:>10.1f}{figures['cpu_seconds']:>8.1f}{figures['peak_mib']:>10.1f}"
         )
 
 
