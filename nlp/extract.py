@@ -540,7 +540,11 @@ def _occurrences(text: str, needle: str) -> list[int]:
 
 
 def _add_alias_mentions(groups: list[Group], norm: NormText, resources: Resources) -> None:
-    """Find further mentions of names and aliases; add core short names."""
+    """Find further mentions of names and aliases, then of firms' short names.
+
+    Short names (光威 for 威海光威集团) are looked for only after every
+    full name and alias is marked, so that they are never read inside one.
+    """
     text = norm.text
     taken = bytearray(len(text) + 1)
     for group in groups:
@@ -550,34 +554,41 @@ def _add_alias_mentions(groups: list[Group], norm: NormText, resources: Resource
     def free(start: int, end: int) -> bool:
         return not any(taken[start:end])
 
+    def mark(group: Group, form: str) -> None:
+        entity = group.entity
+        for position in _occurrences(text, form):
+            end = position + len(form)
+            if not free(position, end):
+                continue
+            if entity.type == PERSON and not _person_boundary(text, position, end, resources):
+                continue
+            if form.startswith(("市", "省")) and not is_short_form(text, position, form, resources):
+                continue  # 市政府 inside 各区市政府 is not this city's government
+            taken[position:end] = b"\x01" * (end - position)
+            group.mentions.append(
+                DocMention(Mention(entity.type, position, end, form, entity.name, rule="repeat"), position, end, entity.name, entity.type)
+            )
+            entity.evidence.append(_evidence(norm, position, end))
+
     for group in groups:
         entity = group.entity
-        forms = [entity.name, *entity.aliases]
         if entity.type == FIRM:
             for alias in _prefix_free_names(entity.name, resources):
-                if alias not in forms:
+                if alias not in entity.aliases:
                     entity.aliases.append(alias)
-                    forms.append(alias)
-            for core in _core_names(entity.name, resources):
-                if core not in forms and _usable_short_name(core, resources):
-                    if any(free(pos, pos + len(core)) for pos in _occurrences(text, core)):
-                        entity.aliases.append(core)
-                        forms.append(core)
-        for form in forms:
-            if len(form) < 2 or (entity.type == PERSON and form != entity.name):
+        for form in [entity.name, *entity.aliases]:
+            if len(form) >= 2 and (entity.type != PERSON or form == entity.name):
+                mark(group, form)
+    for group in groups:
+        entity = group.entity
+        if entity.type != FIRM:
+            continue
+        for core in _core_names(entity.name, resources):
+            if core in entity.aliases or not _usable_short_name(core, resources):
                 continue
-            for position in _occurrences(text, form):
-                end = position + len(form)
-                if free(position, end):
-                    if entity.type == PERSON and not _person_boundary(text, position, end, resources):
-                        continue
-                    if form.startswith(("市", "省")) and not is_short_form(text, position, form, resources):
-                        continue  # 市政府 inside 各区市政府 is not this city's government
-                    taken[position:end] = b"\x01" * (end - position)
-                    group.mentions.append(
-                        DocMention(Mention(entity.type, position, end, form, entity.name, rule="repeat"), position, end, entity.name, entity.type)
-                    )
-                    entity.evidence.append(_evidence(norm, position, end))
+            if any(free(position, position + len(core)) for position in _occurrences(text, core)):
+                entity.aliases.append(core)
+                mark(group, core)
     for group in groups:
         group.entity.evidence.sort(key=lambda item: item.start)
 
@@ -605,10 +616,26 @@ def _prefix_free_names(name: str, resources: Resources) -> list[str]:
     return []
 
 
+# Words for a line of business at the end of a firm's name; what is left
+# before them is the brand (龙威 in 潍坊龙威实业).
+_BUSINESS_WORDS = re.compile(
+    r"(实业|科技|海洋科技|生物科技|新材料|食品|水产|渔业|海洋|贸易|投资|控股|发展|股份|工程|装备|重工|电子|技术)+$"
+)
+
+
 def _core_names(name: str, resources: Resources) -> list[str]:
-    """Short names of a firm: without region, without legal suffix."""
+    """Short names of a firm: without province and place, without legal
+    suffix, and the brand without its line of business."""
     cores = []
     body = name
+    for province in resources.provinces:
+        for form in (province + "省", province):
+            if body.startswith(form) and len(body) > len(form) + 2:
+                body = body[len(form) :]
+                break
+        else:
+            continue
+        break
     for place in resources.places_by_length:
         for form in (place + "市", place):
             if body.startswith(form) and len(body) > len(form) + 2:
@@ -617,15 +644,14 @@ def _core_names(name: str, resources: Resources) -> list[str]:
         else:
             continue
         break
-    for province in resources.provinces:
-        if body.startswith(province + "省") or body.startswith(province):
-            body = body[len(province) + (1 if body.startswith(province + "省") else 0) :]
-            break
     if body != name:
         cores.append(body)
     stripped = _LEGAL.sub("", body)
     if stripped != body and len(stripped) >= 2:
         cores.append(stripped)
+    brand = _BUSINESS_WORDS.sub("", stripped)
+    if brand != stripped and len(brand) >= 2:
+        cores.append(brand)
     return cores
 
 
@@ -830,27 +856,57 @@ def _industry_item_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def _assign_industries(groups: list[Group], text: str, resources: Resources) -> None:
+    """Give technologies, firms and institutes the industries they belong to.
+
+    A technology inside a plan item on an industry belongs to it, and
+    otherwise takes the industry of its lexicon term. A firm or institute
+    takes every industry whose keywords occur in its sentences. A firm
+    named at least twice with no such keyword takes the industry most of
+    the document's technologies belong to.
+    """
     items = _industry_item_spans(text)
-    for group in groups:
-        entity = group.entity
-        if entity.status == REMOVED or entity.type in (PERSON, DEPARTMENT):
+    live = [group for group in groups if group.entity.status != REMOVED]
+    technology_counts: Counter = Counter()
+    for group in live:
+        if group.entity.type == TECHNOLOGY:
+            group.entity.industries = _technology_industries(group, items, resources)
+            for industry in group.entity.industries:
+                technology_counts[industry] += len(group.mentions)
+    for group in live:
+        if group.entity.type not in (FIRM, INSTITUTE):
             continue
-        found: list[str] = []
-        if entity.type == TECHNOLOGY:
-            for item in group.mentions:
-                for low, high, industry in items:
-                    if low <= item.start < high and industry not in found:
-                        found.append(industry)
-            if not found:
-                found.extend(_lexicon_industries(entity, resources))
-        else:
-            sentences = {_sentence_span(text, item.start, item.end) for item in group.mentions}
-            for low, high in sentences:
-                sentence = text[low:high]
-                for industry, keywords in resources.industry_keywords.items():
-                    if industry not in found and any(word in sentence for word in keywords):
-                        found.append(industry)
-        entity.industries = [name for name in INDUSTRY_NAMES if name in found]
+        found = _sentence_industries(group, text, resources)
+        if not found and group.entity.type == FIRM and len(group.mentions) >= 2 and technology_counts:
+            found = [technology_counts.most_common(1)[0][0]]
+        group.entity.industries = [name for name in INDUSTRY_NAMES if name in found]
+
+
+def _technology_industries(group: Group, items, resources: Resources) -> list[str]:
+    found: list[str] = []
+    for item in group.mentions:
+        for low, high, industry in items:
+            if low <= item.start < high and industry not in found:
+                found.append(industry)
+    if not found:
+        found.extend(_lexicon_industries(group.entity, resources))
+    return [name for name in INDUSTRY_NAMES if name in found]
+
+
+def _sentence_industries(group: Group, text: str, resources: Resources) -> list[str]:
+    sentences = set()
+    for item in group.mentions:
+        low, high = _sentence_span(text, item.start, item.end)
+        sentences.add((low, high))
+        if text[low : low + 1] in "”」’\"" and low > 0:
+            # “…。”NAME经理说: the quoted words belong to this sentence.
+            sentences.add(_sentence_span(text, low - 1, low - 1))
+    found: list[str] = []
+    for low, high in sentences:
+        sentence = text[low:high]
+        for industry, keywords in resources.industry_keywords.items():
+            if industry not in found and any(word in sentence for word in keywords):
+                found.append(industry)
+    return found
 
 
 def _lexicon_industries(entity: Entity, resources: Resources) -> list[str]:
