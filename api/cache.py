@@ -37,9 +37,12 @@ class OrderCache:
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """Return the cached value of ``key``, computing it when missing
-        or older than ``ttl``. ``compute`` runs under the cache's lock, so
-        that requests missing together share one value; it must be cheap
-        (a :class:`GrowingOrder` reads the store only when asked)."""
+        or older than ``ttl``.
+
+        ``compute`` runs under the cache's lock, so that requests missing
+        together share one value. It must therefore be cheap, as creating
+        a :class:`GrowingOrder` is, because the order reads the store
+        only when asked for keys."""
         now = self.clock()
         with self.lock:
             entry = self.entries.get(key)

@@ -586,31 +586,46 @@ query ($first: Int) {
 def test_query_count_bounded(client, counting):
     counting.reads = 0
     data(post(client, NESTED, {"first": 1}))
-    one = counting.reads
+    reads_for_one = counting.reads
     counting.reads = 0
     data(post(client, NESTED, {"first": 4}))
-    four = counting.reads
+    reads_for_four = counting.reads
     # At most: candidates page and count, reviews, factor versions, firms,
     # firm evidence, firm candidates and their firms (8), neighbourhood
     # centres (1), two hops of one query per label (10), node entities by
     # label (5), relationship evidence (1). The labels met differ with
     # the page, so the exact number does too, within that bound.
-    assert one == 15
-    assert four == 18
-    assert four <= 25
+    assert reads_for_one == 15
+    assert reads_for_four == 18
+    assert reads_for_four <= 25
 
 
-def test_query_count_same_for_list_sizes(client, counting):
+def test_query_count_entities_page(client, counting):
     query = """query ($first: Int) { entities(first: $first) { edges { node { key evidence { sentence } industries { name }
       ... on Firm { candidates { review { note } } } } } } }"""
     counting.reads = 0
     data(post(client, query, {"first": 1}))
-    one = counting.reads
+    reads_for_one = counting.reads
     counting.reads = 0
     data(post(client, query, {"first": 8}))
     # Five page queries (one per label), evidence; the first entity by
     # name is a Department, so one has no candidates and no reviews.
-    assert one == 6
+    assert reads_for_one == 6
+    assert counting.reads == 8
+
+
+def test_query_count_independent_of_page(client, counting):
+    query = """query ($first: Int) { documents(first: $first) { totalCount edges { node {
+      versions { key } amends { key } amendedBy { key } repeals { key versions { key } } repealedBy { key }
+    } } } }"""
+    counting.reads = 0
+    data(post(client, query, {"first": 1}))
+    reads_for_one = counting.reads
+    counting.reads = 0
+    data(post(client, query, {"first": 4}))
+    # Page, count, versions and four links; the first page repeals
+    # nothing, so only the full page reads versions of repealed documents.
+    assert reads_for_one == 7
     assert counting.reads == 8
 
 

@@ -1,10 +1,10 @@
 """A small graph for the API tests, loaded from model records, and the
 helpers the API test modules share. It defines no tests itself.
 
-The graph: four documents. A 2021 plan names three firms, an institute,
-a person, a department and a technology; a 2024 notice names two of the
-firms again; a 2019 notice names a shipyard; a 2024 decision repeals the
-2019 notice, so the shipyard is removed. Candidates are ranked with the
+The graph has four documents. A 2021 plan names three firms, an
+institute, a person, a department and a technology. A 2024 notice names
+two of the firms again. A 2019 notice names a shipyard, and a 2024
+decision repeals that notice, so the shipyard is removed. Candidates are ranked with the
 scoring file below, so every score is known exactly.
 """
 
