@@ -4,18 +4,24 @@ Sorting every candidate of an industry by score costs the store a scan
 per request, but the order changes only when ``bluecarbon rank`` stores
 new candidates or a review changes, and firms change only when documents
 are loaded. The API keeps the ordered candidate keys of each filter
-combination, and candidate and firm rows by key, for ``ttl`` seconds. A
-rank or load run by another process shows after at most ``ttl``
-seconds; a review stored through this server clears the cache at once.
+combination, and candidate and firm rows by key, for ``ttl`` seconds.
+An order older than that is still served for up to another ``ttl``
+seconds while a background thread reads its replacement, so requests
+rarely wait for a sort. A rank or load run by another process therefore
+shows after at most ``2 * ttl`` seconds; a review stored through this
+server clears the cache at once.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
+
+log = logging.getLogger("bluecarbon.api")
 
 
 class OrderCache:
@@ -29,32 +35,56 @@ class OrderCache:
         self.clock = clock
         self.entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
         self.row_entries: OrderedDict[tuple, tuple[float, dict | None]] = OrderedDict()
+        self.refreshing: set[Hashable] = set()
         self.lock = threading.Lock()
 
     @property
     def enabled(self) -> bool:
         return self.ttl > 0
 
-    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """Return the cached value of ``key``, computing it when missing
-        or older than ``ttl``.
+    def get(self, key: Hashable, compute: Callable[[], Any], warm: Callable[[Any], None] | None = None) -> Any:
+        """Return the cached value of ``key``, computing it when missing.
 
         ``compute`` runs under the cache's lock, so that requests missing
         together share one value. It must therefore be cheap, as creating
         a :class:`GrowingOrder` is, because the order reads the store
-        only when asked for keys."""
+        only when asked for keys. With ``warm``, a value older than
+        ``ttl`` but younger than ``2 * ttl`` is returned as it is while a
+        background thread computes its replacement and calls
+        ``warm(value)`` on it before storing it. Without ``warm``, or
+        older still, the value is replaced at once."""
         now = self.clock()
         with self.lock:
             entry = self.entries.get(key)
-            if entry is not None and now - entry[0] < self.ttl:
-                self.entries.move_to_end(key)
-                return entry[1]
+            if entry is not None:
+                age = now - entry[0]
+                if age < self.ttl or (warm is not None and age < 2 * self.ttl):
+                    self.entries.move_to_end(key)
+                    if age >= self.ttl and key not in self.refreshing:
+                        self.refreshing.add(key)
+                        threading.Thread(
+                            target=self._refresh, args=(key, compute, warm), name="order-refresh", daemon=True
+                        ).start()
+                    return entry[1]
             value = compute()
             self.entries[key] = (now, value)
             self.entries.move_to_end(key)
             while len(self.entries) > self.max_entries:
                 self.entries.popitem(last=False)
             return value
+
+    def _refresh(self, key: Hashable, compute: Callable[[], Any], warm: Callable[[Any], None]) -> None:
+        try:
+            value = compute()
+            warm(value)
+        except Exception:  # noqa: BLE001 (the stale value stays; a request recomputes it later)
+            log.exception("refreshing the cached order %r failed; the old order is kept", key)
+        else:
+            with self.lock:
+                self.entries[key] = (self.clock(), value)
+        finally:
+            with self.lock:
+                self.refreshing.discard(key)
 
     def rows(self, kind: str, keys, fetch: Callable[[list[str]], dict[str, dict]]) -> dict[str, dict]:
         """Return rows by key, fetching with ``fetch(missing keys)`` only
@@ -87,6 +117,8 @@ class OrderCache:
         return found
 
     def clear(self) -> None:
+        """Drop every value. A refresh already running stores its value
+        when it ends."""
         with self.lock:
             self.entries.clear()
             self.row_entries.clear()

@@ -226,6 +226,7 @@ class Query(graphene.ObjectType):
                 lambda: api_reads.candidate_count(store, **filters),
                 cap=MAX_OFFSET + MAX_PAGE_SIZE + 1,
             ),
+            warm=lambda order: order.prefix(order.first_read),
         )
 
         def read(skip, limit):

@@ -88,3 +88,27 @@ def test_growing_order_stops_at_cap():
     assert reads == [300]
     assert order.complete is False
     assert order.count() == 5000
+
+
+def test_stale_order_served_while_refreshing():
+    import threading
+
+    now = [0.0]
+    cache = OrderCache(ttl=10, clock=lambda: now[0])
+    refreshed = threading.Event()
+    values = iter(["first", "second"])
+
+    def warm(value):
+        refreshed.set()
+
+    assert cache.get("a", lambda: next(values), warm) == "first"
+    now[0] = 15.0
+    assert cache.get("a", lambda: next(values), warm) == "first"
+    assert refreshed.wait(5)
+    for _ in range(100):
+        if not cache.refreshing:
+            break
+        threading.Event().wait(0.01)
+    assert cache.get("a", lambda: "unused", warm) == "second"
+    now[0] = 40.0
+    assert cache.get("a", lambda: "third", warm) == "third"
