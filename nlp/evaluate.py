@@ -13,11 +13,11 @@ Scoring is per document and per type, on unique entities:
   entities; recall counts non-optional gold entities found;
 - counts are summed over documents before precision, recall and F1.
 
-Also reported: macro F1 over Firm, Institute, Person and Department,
-Technology F1, the alias linking rate (a gold entity with several
-surface forms is linked when one prediction carries them all), removed
-status (every prediction matching a removed gold entity must be marked
-removed) and industry-link recall.
+Also reported: macro F1 over Firm, Institute, Person and Department, and
+Technology F1. The alias linking rate counts a gold entity with several
+surface forms as linked when one prediction carries them all. Removed
+status requires every prediction matching a removed gold entity to be
+marked removed. Industry-link recall closes the list.
 """
 
 from __future__ import annotations

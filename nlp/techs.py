@@ -218,7 +218,7 @@ def _codes(text: str) -> list[Mention]:
     """Grade codes, with the material they grade: T300级碳纤维.
 
     A code counts when a grade word follows it (级, 型, 系列) or when the
-    paragraph lists several codes, as product catalogues do; a lone G20 in
+    paragraph lists several codes, as product catalogues do. A lone G20 in
     running text is not a product.
     """
     matches = list(_CODE.finditer(text))
