@@ -163,6 +163,35 @@ def test_html_drops_boilerplate_and_keeps_paragraphs():
     assert meta["title"] == "关于印发方案的通知"
 
 
+def test_html_table_layout_with_br_lines():
+    html = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+    <title>关于开展海洋牧场评估的通知</title></head>
+    <body><table width="1000"><tr><td colspan="2">威海市海洋发展局</td></tr>
+    <tr><td width="200"><a href="/a">机构概况</a><br><a href="/b">政策法规</a><br>
+    <a href="/c">通知公告</a><br><a href="/d">办事指南</a><br><a href="/e">互动交流</a></td>
+    <td><table><tr><td><font size="4"><b>关于开展海洋牧场评估的通知</b></font></td></tr>
+    <tr><td>发布时间：2023-08-01 来源：市海洋发展局</td></tr>
+    <tr><td><div id="zoom"><font size="3">各区市海洋发展局：<br>
+    　　为做好海洋牧场建设评估工作，现将有关事项通知如下。<br>
+    　　一、评估对象为威海海澜生物科技有限公司等12家单位建设的海洋牧场。<br>
+    　　二、评估工作由市海洋发展局会同山东大学（威海）组织实施。<br><br>
+    　　　　　　威海市海洋发展局<br>　　　　　　2023年8月1日</font></div></td></tr>
+    </table></td></tr>
+    <tr><td colspan="2">版权所有：威海市海洋发展局 电话：0631-5200000</td></tr></table></body></html>"""
+    text, meta = extract_text(html.encode("gbk"), url=URL, content_type="text/html")
+    assert text.splitlines() == [
+        "各区市海洋发展局：",
+        "为做好海洋牧场建设评估工作，现将有关事项通知如下。",
+        "一、评估对象为威海海澜生物科技有限公司等12家单位建设的海洋牧场。",
+        "二、评估工作由市海洋发展局会同山东大学（威海）组织实施。",
+        "威海市海洋发展局",
+        "2023年8月1日",
+    ]
+    assert meta["title"] == "关于开展海洋牧场评估的通知"
+    assert meta["issuer"] == "市海洋发展局"
+    assert meta["published"] == "2023-08-01"
+
+
 def test_html_source_wraps_between_chinese_characters_vanish():
     html = "<html><body><div class='content'><p>威海市海洋发\n展局发布通知，专家组成员：王立新 陈建华。</p></div></body></html>"
     text, _ = extract_text(html.encode("utf-8"), url=URL, content_type="text/html")
