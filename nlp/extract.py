@@ -105,6 +105,7 @@ def extract(text: str) -> Extraction:
     _english_aliases(entities, norm, resources)
     _mark_removed(entities, amendments, norm.text)
     _assign_regions(entities, norm.text, resources)
+    _assign_credit_codes(entities, norm.text)
     _assign_people(entities, norm.text, resources)
     _assign_industries(entities, norm.text, resources)
     relations = _relations(entities, norm, resources)
@@ -772,6 +773,26 @@ def _assign_regions(groups: list[Group], text: str, resources: Resources) -> Non
             if name.startswith(place) and place != "南海新区":
                 entity.region = place
                 break
+
+
+_CREDIT_CODE = re.compile(
+    r"(?:统一社会信用代码|社会信用代码|信用代码)\s*[:：]?\s*([0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10})"
+)
+
+
+def _assign_credit_codes(groups: list[Group], text: str) -> None:
+    """统一社会信用代码：9137… belongs to the firm named last before it."""
+    firm_mentions = sorted(
+        (item.start, group) for group in groups if group.entity.type == FIRM for item in group.mentions
+    )
+    starts = [start for start, _ in firm_mentions]
+    for match in _CREDIT_CODE.finditer(text):
+        index = bisect_left(starts, match.start())
+        if index == 0:
+            continue
+        group = firm_mentions[index - 1][1]
+        if group.entity.credit_code is None:
+            group.entity.credit_code = match.group(1)
 
 
 def _assign_people(groups: list[Group], text: str, resources: Resources) -> None:

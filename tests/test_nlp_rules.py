@@ -170,3 +170,9 @@ def test_deleted_clause_marks_removed():
         "日照市海洋与渔业局": "removed",
         "日照市海洋发展局": "current",
     }
+
+
+def test_credit_code_attached_to_firm():
+    text = "企业名称：荣成海鑫渔业有限公司\n统一社会信用代码：91371082MA3C4XYP1K\n法定代表人：王立新"
+    firm = _entities(text, FIRM)["荣成海鑫渔业有限公司"]
+    assert firm.credit_code == "91371082MA3C4XYP1K"
