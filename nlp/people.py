@@ -5,6 +5,9 @@ given-name characters in a context that only people take: next to a title
 (院长赵明波, 戴桂林教授), before a verb of speech (王志刚说), or in a
 byline (记者 张琪 冯冬宁). A name followed by 思想 or 总书记 is part of
 a slogan and is skipped.
+
+NOTE: a person named only in running text, with no title, verb of speech
+or byline anywhere in the document, is not found.
 """
 
 from __future__ import annotations

@@ -120,6 +120,8 @@ def _specific(core: str, resources: Resources) -> bool:
 
 
 def _walk_left(text, tokens, covering, start, resources) -> int:
+    # NOTE: a facility or place noun in front of a technology stays in its
+    # name (海洋牧场海水淡化…装置), because nothing marks where the name starts.
     position = start
     while position > 0 and start - position < MAX_TECH:
         before = text[position - 1]
