@@ -71,6 +71,11 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
+# TRS pagination scripts: createPageHTML(count, current, prefix, suffix)
+# and the `var name = value` assignments its arguments refer to.
+MAX_SCRIPT_PAGES = 200
+_CREATE_PAGE_HTML = re.compile(r"createPageHTML\s*\(([^()]{1,200})\)")
+_SCRIPT_ASSIGNMENT = re.compile(r"\bvar\s+(\w+)\s*=\s*(\d+|\"[\w-]*\"|'[\w-]*')")
 _SESSION_ID = re.compile(r";jsessionid=[^?#/]*", re.IGNORECASE)
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
@@ -524,8 +529,12 @@ def extract_links(body: bytes, *, url: str, content_type: str | None) -> list[st
         base_url = urljoin(url, base.get("href").strip())
     links: list[str] = []
     seen: set[str] = set()
-    for element in root.iter("a", "area", "frame", "iframe"):
-        target = element.get("href") if element.tag in ("a", "area") else element.get("src")
+    targets = [
+        element.get("href") if element.tag in ("a", "area") else element.get("src")
+        for element in root.iter("a", "area", "frame", "iframe")
+    ]
+    targets.extend(script_pagination_links(root))
+    for target in targets:
         if not target:
             continue
         target = target.strip()
@@ -541,6 +550,40 @@ def extract_links(body: bytes, *, url: str, content_type: str | None) -> list[st
         if absolute not in seen:
             seen.add(absolute)
             links.append(absolute)
+    return links
+
+
+def script_pagination_links(root) -> list[str]:
+    """Return the relative links of list pages that a TRS-style
+    ``createPageHTML(count, current, prefix, suffix)`` script writes.
+
+    Government portals built on TRS WCM render their list pagination with
+    this script, so the page's HTML has no links to pages 2 and later. The
+    first page is ``prefix.suffix``; page n+1 is ``prefix_n.suffix``.
+    Arguments may be literals or variables assigned in the page's scripts.
+    A script's page count is capped at MAX_SCRIPT_PAGES.
+    """
+    scripts = "\n".join(element.text or "" for element in root.iter("script"))
+    if "createPageHTML" not in scripts:
+        return []
+    variables = {
+        match.group(1): match.group(2)
+        for match in _SCRIPT_ASSIGNMENT.finditer(scripts)
+    }
+    links: list[str] = []
+    for match in _CREATE_PAGE_HTML.finditer(scripts):
+        arguments = [
+            variables.get(argument.strip(), argument.strip()).strip("'\"")
+            for argument in match.group(1).split(",")
+        ]
+        if len(arguments) < 4 or not arguments[0].isdigit():
+            continue
+        count = min(int(arguments[0]), MAX_SCRIPT_PAGES)
+        prefix, suffix = arguments[2], arguments[3]
+        if not re.fullmatch(r"[\w-]+", prefix) or not re.fullmatch(r"\w+", suffix):
+            continue
+        links.append(f"{prefix}.{suffix}")
+        links.extend(f"{prefix}_{number}.{suffix}" for number in range(1, count))
     return links
 
 

@@ -330,6 +330,35 @@ def test_extract_links():
     ]
 
 
+def test_trs_script_pagination_links():
+    html = """<html><body><ul><li><a href="./202403/t20240315_1.html">通知</a></li></ul>
+    <div class="page"><script>
+    var currentPage = 0;//所在页从0开始
+    var prefixName = "index"//网页名称
+    var sufName = "html"//网页后缀
+    var countPage = 4;//共多少页
+    createPageHTML(countPage, currentPage, prefixName, sufName);
+    </script></div></body></html>"""
+    links = extract_links(html.encode("utf-8"), url="http://127.0.0.1/col/tzgg/index.html", content_type="text/html")
+    assert links == [
+        "http://127.0.0.1/col/tzgg/202403/t20240315_1.html",
+        "http://127.0.0.1/col/tzgg/index.html",
+        "http://127.0.0.1/col/tzgg/index_1.html",
+        "http://127.0.0.1/col/tzgg/index_2.html",
+        "http://127.0.0.1/col/tzgg/index_3.html",
+    ]
+
+
+def test_trs_script_pagination_literal_arguments():
+    html = "<html><body><script>createPageHTML(3, 1, 'list', 'shtml');</script></body></html>"
+    links = extract_links(html.encode("utf-8"), url="http://127.0.0.1/news/list_1.shtml", content_type="text/html")
+    assert links == [
+        "http://127.0.0.1/news/list.shtml",
+        "http://127.0.0.1/news/list_1.shtml",
+        "http://127.0.0.1/news/list_2.shtml",
+    ]
+
+
 # -- other formats ---------------------------------------------------------
 
 
