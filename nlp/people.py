@@ -195,6 +195,19 @@ def _title_then_name(text, start, end, title, kind, tokens_at, resources, found)
     found[key] = Mention(
         PERSON, key[0], key[1], name, name, role=f"{kind}: {title}", title_start=start, rule="title"
     )
+    # 市领导张海、李明、王强出席: the names listed after one title share it.
+    position = key[1]
+    while position < len(text) and text[position] == "、":
+        following = _name_after(text, position + 1, tokens_at, resources)
+        if following is None:
+            break
+        end = position + 1 + len(following)
+        if end < len(text) and _CJK_CHAR.match(text[end]) and not _starts_speech(text, end, resources) and text[end] not in _AFTER_NAME:
+            break
+        found[(position + 1, end)] = Mention(
+            PERSON, position + 1, end, following, following, role=f"{kind}: {title}", title_start=start, rule="title"
+        )
+        position = end
 
 
 def _name_then_title(text, start, title, kind, resources, found) -> None:

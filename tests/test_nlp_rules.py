@@ -176,3 +176,9 @@ def test_credit_code_attached_to_firm():
     text = "企业名称：荣成海鑫渔业有限公司\n统一社会信用代码：91371082MA3C4XYP1K\n法定代表人：王立新"
     firm = _entities(text, FIRM)["荣成海鑫渔业有限公司"]
     assert firm.credit_code == "91371082MA3C4XYP1K"
+
+
+def test_names_listed_after_one_title():
+    people = _entities("市领导张海涛、李明、王晓强出席活动。", PERSON)
+    assert set(people) == {"张海涛", "李明", "王晓强"}
+    assert {person.role for person in people.values()} == {"official: 市领导"}
