@@ -438,7 +438,7 @@ def _finish_group(group: Group, norm: NormText) -> None:
     for item in sorted(group.mentions, key=lambda m: m.start):
         original = _original_surface(norm, item)
         for alias in [item.mention.surface, original, item.name, *item.mention.aliases, *item.extra_aliases]:
-            alias = re.sub(r"\s+", "", alias)
+            alias = re.sub(r"[\s“”「」]+", "", alias)
             if alias and alias != group.entity.name and alias not in aliases:
                 aliases.append(alias)
         if (item.start, item.end) not in seen_spans:

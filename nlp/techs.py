@@ -67,6 +67,7 @@ def find_technologies(text: str, tokens: list[Token], resources: Resources) -> l
     mentions.extend(_codes(text))
     mentions.extend(_english_products(text))
     mentions.extend(_named_vessels(text))
+    mentions.extend(_species_sequences(text))
     return _resolve(mentions, resources)
 
 
@@ -213,6 +214,26 @@ def _named_vessels(text: str) -> list[Mention]:
         group = 1 if match.group(1) else 2
         name = match.group(group)
         mentions.append(Mention(TECHNOLOGY, match.start(group), match.end(group), name, name, rule="named"))
+    return mentions
+
+
+_SPECIES_SEQUENCE = re.compile(
+    f"[“\"]?([{CJK}](?:[—\\-－–][{CJK}]){{2,}})[”\"]?"
+    "(立体养殖|综合养殖|生态养殖|混养|养殖)(模式)?"
+)
+
+
+def _species_sequences(text: str) -> list[Mention]:
+    """“藻—贝—鱼—参”立体养殖模式: a multi-species farming method."""
+    mentions = []
+    for match in _SPECIES_SEQUENCE.finditer(text):
+        sequence, method = match.group(1), match.group(2)
+        name = sequence + method
+        mention = Mention(TECHNOLOGY, match.start(), match.end(), match.group(), name, rule="species")
+        mention.aliases.extend([sequence, method])
+        if match.group(3):
+            mention.aliases.append(name + match.group(3))
+        mentions.append(mention)
     return mentions
 
 

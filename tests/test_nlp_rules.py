@@ -182,3 +182,10 @@ def test_names_listed_after_one_title():
     people = _entities("市领导张海涛、李明、王晓强出席活动。", PERSON)
     assert set(people) == {"张海涛", "李明", "王晓强"}
     assert {person.role for person in people.values()} == {"official: 市领导"}
+
+
+def test_species_sequence_method():
+    text = "推广“鱼—贝—藻”综合养殖模式。"
+    technology = _entities(text, TECHNOLOGY)["鱼—贝—藻综合养殖"]
+    assert technology.aliases == ["鱼—贝—藻综合养殖模式", "鱼—贝—藻", "综合养殖"]
+    assert technology.industries == ["绿色水产养殖业"]
