@@ -38,13 +38,14 @@ UNSUPPORTED_EXTENSIONS = frozenset(
     mp3 mp4 avi wmv flv mov wav m4a rm rmvb mkv swf
     zip rar 7z gz tgz tar bz2 xz exe msi apk dmg iso bin
     css js json woff woff2 ttf eot
-    doc xls xlsx ppt pptx wps et dps ceb caj ofd
+    doc xls ppt pptx wps et dps ceb caj ofd
     """.split()
 )
 
 KIND_HTML = "html"
 KIND_PDF = "pdf"
 KIND_DOCX = "docx"
+KIND_XLSX = "xlsx"
 KIND_TEXT = "text"
 
 # Codecs to decode each declared charset with: supersets of the declared
@@ -216,11 +217,13 @@ _SENTENCE_END = "。！？；：!?;:”」』）)"
 def extract_text(
     body: bytes, *, url: str, content_type: str | None
 ) -> tuple[str, dict]:
-    """Decode ``body`` and return its readable text and metadata.
+    """Decode ``body`` (HTML, PDF, DOCX, XLSX or text) and return its
+    readable text and metadata.
 
     The metadata dict has ``title``, ``issuer``, ``document_number``,
-    ``published`` (ISO date), ``encoding`` (the codec used, None for PDF and
-    DOCX) and ``kind`` (html, pdf, docx or text); unknown values are None.
+    ``published`` (ISO date), ``encoding`` (the codec used, None for PDF,
+    DOCX and XLSX) and ``kind`` (html, pdf, docx, xlsx or text); unknown values are
+    None.
 
     Raises DocumentError, naming the URL, when the body is empty, too large,
     binary, undecodable, or of a kind that has no text layer.
@@ -237,6 +240,8 @@ def extract_text(
         text, meta = _extract_pdf(body, url)
     elif kind == KIND_DOCX:
         text, meta = _extract_docx(body, url)
+    elif kind == KIND_XLSX:
+        text, meta = _extract_xlsx(body, url)
     elif kind == KIND_HTML:
         text, meta = _extract_html(body, url, content_type)
     else:
@@ -270,7 +275,8 @@ def remove_markup_leftovers(text: str) -> str:
 
 
 def detect_kind(body: bytes, *, url: str, content_type: str | None) -> str:
-    """Return html, pdf, docx or text from the bytes, Content-Type and URL.
+    """Return html, pdf, docx, xlsx or text from the bytes, Content-Type
+    and URL.
 
     Raises DocumentError for binary formats that have no text extraction
     here (images, archives, legacy .doc and .xls).
@@ -283,8 +289,10 @@ def detect_kind(body: bytes, *, url: str, content_type: str | None) -> str:
     if body.startswith(b"PK\x03\x04"):
         if b"word/" in body[:65536] or mime.endswith("wordprocessingml.document"):
             return KIND_DOCX
+        if b"xl/" in body[:65536] or mime.endswith("spreadsheetml.sheet"):
+            return KIND_XLSX
         raise DocumentError(
-            f"{url} is a ZIP archive but not a DOCX document; "
+            f"{url} is a ZIP archive but not a DOCX or XLSX document; "
             "unpack it and crawl the files inside"
         )
     if body.startswith(b"\xd0\xcf\x11\xe0"):
@@ -894,6 +902,43 @@ def _docx_table_rows(table) -> list[str]:
             cells.append(_clean_inline(cell.text))
         rows.append("\t".join(cell for cell in cells if cell))
     return rows
+
+
+def _extract_xlsx(body: bytes, url: str) -> tuple[str, dict]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
+    except Exception as error:
+        # openpyxl 3.1 raises InvalidFileException, KeyError, zipfile and
+        # XML errors on damaged workbooks.
+        raise DocumentError(
+            f"{url} is not a readable XLSX workbook ({type(error).__name__}: "
+            f"{error}); open and re-save it"
+        ) from error
+    # One line per row, cells separated by tabs; sheets follow each other
+    # because enterprise lists rarely span more than one.
+    lines: list[str] = []
+    try:
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                cells = [_clean_inline(str(value)) for value in row if value is not None]
+                line = "\t".join(cell for cell in cells if cell)
+                if line:
+                    lines.append(line)
+        title = (workbook.properties.title or "").strip() or None
+    finally:
+        workbook.close()
+    text = "\n".join(lines)
+    meta = {
+        # A workbook's first row is a header; its file name says more.
+        "title": title or _file_name(url) or _first_line(text),
+        "issuer": None,
+        "document_number": None,
+        "published": None,
+        "encoding": None,
+    }
+    return text, meta
 
 
 def _extract_plain(body: bytes, url: str, content_type: str | None) -> tuple[str, dict]:

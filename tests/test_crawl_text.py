@@ -434,6 +434,28 @@ def test_docx_keeps_table_position_and_merged_cells():
     assert meta["issuer"] is None
 
 
+def test_xlsx_rows_as_lines():
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "企业名称", "统一社会信用代码"])
+    sheet.append([1, "威海海澜生物科技有限公司", "91371000MA3C7HL2X4"])
+    sheet.append([None, None, None])
+    sheet.append([2, "威海蓝碳生态服务有限公司", "91371000MA3K7WA2EE"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    url = "http://127.0.0.1/%E9%87%8D%E7%82%B9%E4%BC%81%E4%B8%9A.xlsx"
+    text, meta = extract_text(buffer.getvalue(), url=url, content_type=None)
+    assert text.splitlines() == [
+        "序号\t企业名称\t统一社会信用代码",
+        "1\t威海海澜生物科技有限公司\t91371000MA3C7HL2X4",
+        "2\t威海蓝碳生态服务有限公司\t91371000MA3K7WA2EE",
+    ]
+    assert meta["kind"] == "xlsx"
+    assert meta["title"] == "重点企业.xlsx"
+
+
 def test_plain_text_gbk_file():
     body = f"{PARAGRAPH}\n\n第二行\n".encode("gbk")
     text, meta = extract_text(body, url="file:///tmp/notice.txt", content_type="text/plain")
@@ -470,7 +492,7 @@ def test_legacy_office_file_rejected():
 
 def test_zip_that_is_not_docx_rejected():
     body = b"PK\x03\x04" + b"\x00" * 100
-    with pytest.raises(DocumentError, match="ZIP archive but not a DOCX"):
+    with pytest.raises(DocumentError, match="ZIP archive but not a DOCX or XLSX"):
         extract_text(body, url="http://127.0.0.1/a.zip", content_type="application/zip")
 
 
