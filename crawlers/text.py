@@ -1,4 +1,4 @@
-"""Decoding and text extraction for HTML, PDF, DOCX and plain text.
+"""Decoding and text extraction for HTML, PDF, DOCX, XLSX and plain text.
 
 Chinese pages often declare no charset, or declare gb2312 while using
 characters that only GBK or GB18030 contain, so every GB-family
