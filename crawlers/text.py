@@ -81,6 +81,7 @@ _SESSION_ID = re.compile(r";jsessionid=[^?#/]*", re.IGNORECASE)
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
 )
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 
 # Elements whose text is never part of the article.
@@ -354,16 +355,17 @@ def normalise_charset(name: str | None) -> str | None:
 
 
 def declared_charsets(body: bytes, content_type: str | None) -> list[str]:
-    """Return the codecs declared by the Content-Type header and by a
-    ``<meta>`` tag, in that order, without duplicates."""
+    """Return the codecs declared by the Content-Type header, a ``<meta>``
+    tag and an XML declaration, in that order, without duplicates."""
     names: list[str | None] = []
     if content_type:
         match = _HEADER_CHARSET.search(content_type)
         if match:
             names.append(match.group(1))
-    match = _META_CHARSET.search(body[:4096])
-    if match:
-        names.append(match.group(1).decode("ascii", "replace"))
+    for pattern in (_META_CHARSET, _XML_ENCODING):
+        match = pattern.search(body[:4096])
+        if match:
+            names.append(match.group(1).decode("ascii", "replace"))
     codecs_found: list[str] = []
     for name in names:
         codec = normalise_charset(name)

@@ -122,6 +122,16 @@ def test_western_single_byte_text_not_read_as_chinese():
     assert text == "Größe und Qualität der Meeresprodukte aus Weihai."
 
 
+def test_xml_declaration_encoding():
+    xhtml = (
+        '<?xml version="1.0" encoding="big5"?>\n<html><body><div class="content">'
+        "<p>威海市海洋發展局發佈通知。</p></div></body></html>"
+    )
+    text, meta = extract_text(xhtml.encode("big5"), url="http://127.0.0.1/a.xhtml", content_type="application/xhtml+xml")
+    assert text == "威海市海洋發展局發佈通知。"
+    assert meta["encoding"] == "cp950"
+
+
 def test_utf8_bom_wins():
     body = "\ufeff" + page(PARAGRAPH, '<meta charset="gbk">')
     _, meta = extract_text(body.encode("utf-8"), url=URL, content_type="text/html")
