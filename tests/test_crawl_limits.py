@@ -47,7 +47,10 @@ def test_http_errors_are_failures(tmp_path):
     reasons = {item.url: item.reason for item in report.failures}
     assert reasons == {
         f"{base_url}/error.html": "HTTP 500 from the server (after 1 retries)",
-        f"{base_url}/forbidden.html": "HTTP 403 from the server",
+        f"{base_url}/forbidden.html": (
+            "HTTP 403 from the server. The site refuses this client, so "
+            "check robots.txt and the site's terms"
+        ),
     }
     assert hits["/error.html"] == 2
     assert hits["/forbidden.html"] == 1

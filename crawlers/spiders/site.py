@@ -50,6 +50,14 @@ logger = logging.getLogger(__name__)
 
 HANDLED_STATUSES = [304, 404, 410]
 
+# What to do about the errors that crawls of government portals meet most.
+HTTP_ERROR_HINTS = {
+    403: "The site refuses this client, so check robots.txt and the site's terms",
+    412: "This is often an anti-crawler JavaScript challenge, which only a browser passes",
+    429: "The site limits the request rate, so raise DOWNLOAD_DELAY",
+    521: "This is often an anti-crawler JavaScript challenge, which only a browser passes",
+}
+
 
 def _skipped_by_extension(url: str) -> bool:
     path = urlsplit(url).path.lower()
@@ -223,6 +231,8 @@ class SiteSpider(scrapy.Spider):
             reason = f"HTTP {status} from the server"
             if status in {int(code) for code in settings.getlist("RETRY_HTTP_CODES", [])}:
                 reason += f" (after {settings.getint('RETRY_TIMES')} retries)"
+            if status in HTTP_ERROR_HINTS:
+                reason += f". {HTTP_ERROR_HINTS[status]}"
             self.ledger.failed(url, reason)
         elif failure.check(IgnoreRequest):
             message = str(error)
