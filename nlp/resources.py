@@ -20,6 +20,11 @@ LEXICON_PATH = SEEDS_DIR / "lexicon.yaml"
 GAZETTEER_PATH = SEEDS_DIR / "gazetteer.yaml"
 
 
+# Technology endings that are common words already; raising their
+# dictionary frequency would only distort segmentation elsewhere.
+_COMMON_WORDS = frozenset({"系统", "装置", "设备", "材料", "技术", "平台", "船舶"})
+
+
 @dataclass
 class Resources:
     """Everything the rules look up, built from the seed files."""
@@ -150,6 +155,9 @@ def _load_segmenter_tables(resources: Resources) -> None:
     for suffix, _ in resources.org_suffixes:
         if len(suffix) >= 2:
             jieba.add_word(suffix, tag="n")
+    for suffix in resources.tech_suffixes:
+        if len(suffix) >= 2 and suffix not in _COMMON_WORDS:
+            jieba.add_word(suffix, freq=3000, tag="n")
     for title in resources.titles:
         jieba.add_word(title, freq=5000, tag="n")
     tags = dict(jieba.posseg.dt.word_tag_tab)
