@@ -278,24 +278,24 @@ def entity_key(name: str, label: str, resources: Resources) -> str:
 
 
 def _document_city(text: str, info, resources: Resources) -> tuple[str | None, str | None]:
-    """Return the city and province a bare 市X局 or 省X厅 refers to."""
+    """Return the city and province a bare 市X局 or 省X厅 refers to.
+
+    The city is the one the issuer names; else, of the cities the title
+    names, the one the text mentions most; else the most mentioned city.
+    """
+    counts: Counter = Counter()
+    for place, region in resources.places.items():
+        if len(place) >= 2 and place != "南海新区" and region != "国外":
+            counts[place] = text.count(place)
     city = None
     for source in (info.issuer or "", info.title or ""):
-        for place in resources.places_by_length:
-            if place in source:
-                city = place
-                break
-        if city:
+        named = [place for place in counts if place in source]
+        if named:
+            city = max(named, key=lambda place: counts[place])
             break
-    if city is None:
-        counts = Counter()
-        for place, region in resources.places.items():
-            if len(place) >= 2 and place not in ("南海新区",) and region != "国外":
-                counts[place] = text.count(place)
-        # County-level cities count towards their prefecture only by name.
-        if counts:
-            place, count = counts.most_common(1)[0]
-            city = place if count else None
+    if city is None and counts:
+        place, count = counts.most_common(1)[0]
+        city = place if count else None
     province = resources.places.get(city) if city else None
     if province is None:
         for name in resources.provinces:

@@ -189,3 +189,9 @@ def test_species_sequence_method():
     technology = _entities(text, TECHNOLOGY)["鱼—贝—藻综合养殖"]
     assert technology.aliases == ["鱼—贝—藻综合养殖模式", "鱼—贝—藻", "综合养殖"]
     assert technology.industries == ["绿色水产养殖业"]
+
+
+def test_city_from_title_by_frequency():
+    text = "长沙海工研究院一行赴烟台对接合作\n在烟台期间，市海洋发展局陪同调研了烟台港。"
+    departments = _entities(text, DEPARTMENT)
+    assert set(departments) == {"烟台市海洋发展局"}
