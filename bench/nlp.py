@@ -46,7 +46,7 @@ def make_text(paragraphs: int, seed: int = 7) -> str:
     return "\n".join(lines)
 
 
-def rate(function, text: str, repeat: int = 3) -> float:
+def rate(function, text: str, repeat: int = 2) -> float:
     """Characters per CPU second, best of ``repeat`` runs.
 
     CPU time (time.process_time) rather than wall time, so that other
