@@ -89,15 +89,6 @@ def test_demo_crawl_counts(demo_crawl):
     assert [item["url"] for item in store.documents()] == [f"{base_url}{path}" for path in DEMO_PATHS]
 
 
-def test_start_url_without_path(tmp_path):
-    store = DocumentStore(tmp_path / "documents")
-    with serve_demo() as base_url:
-        report = crawl([base_url], store, settings=FAST)
-    assert report.new == len(DEMO_PATHS)
-    assert report.sources == [base_url]
-    assert store.documents()[0]["url"] == f"{base_url}/"
-
-
 def test_demo_documents_metadata(demo_crawl):
     base_url, store, _ = demo_crawl
     plan = store.latest_version(f"{base_url}/notices/2024-5-plan.html")
@@ -172,10 +163,14 @@ def test_scrapy_crawl_from_repo_root(tmp_path):
     assert len(store.documents()) == len(DEMO_PATHS)
 
 
-def test_store_outside_data_layout(tmp_path):
+def test_bare_base_url_and_own_store_root(tmp_path):
+    # A start URL without a path, and a store whose root is not named
+    # "documents": the child must write into exactly this store.
     store = DocumentStore(tmp_path / "my-store")
     with serve_demo() as base_url:
-        report = crawl([f"{base_url}/"], store, settings=FAST)
+        report = crawl([base_url], store, settings=FAST)
     assert report.new == len(DEMO_PATHS)
+    assert report.sources == [base_url]
+    assert store.documents()[0]["url"] == f"{base_url}/"
     assert len(store.documents()) == len(DEMO_PATHS)
     assert not (tmp_path / "documents").exists()

@@ -39,11 +39,15 @@ def make_handler(hits: Counter, lock: threading.Lock):
     return ErrorSiteHandler
 
 
-def test_http_errors_are_failures(tmp_path):
+def test_http_errors_and_unreachable_site(tmp_path):
     hits: Counter = Counter()
     store = DocumentStore(tmp_path / "documents")
+    # A port that was free a moment ago has no listener.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        unreachable = f"http://127.0.0.1:{probe.getsockname()[1]}/"
     with serve_site(make_handler(hits, threading.Lock())) as base_url:
-        report = crawl([f"{base_url}/"], store, settings=FAST)
+        report = crawl([f"{base_url}/", unreachable], store, settings=FAST)
     reasons = {item.url: item.reason for item in report.failures}
     assert reasons == {
         f"{base_url}/error.html": "HTTP 500 from the server (after 1 retries)",
@@ -51,10 +55,12 @@ def test_http_errors_are_failures(tmp_path):
             "HTTP 403 from the server. The site refuses this client, so "
             "check robots.txt and the site's terms"
         ),
+        unreachable: "connection refused; is the site up?",
     }
     assert hits["/error.html"] == 2
     assert hits["/forbidden.html"] == 1
     assert report.new == PAGES + 1
+    assert store.status(unreachable)["status"] == "failed"
 
 
 def test_page_cap_stops_and_next_run_continues(tmp_path):
@@ -74,19 +80,6 @@ def test_page_cap_stops_and_next_run_continues(tmp_path):
     assert len(stored_first) == capped.new
     for url in stored_first:
         assert hits[url.removeprefix(base_url)] == 1, url
-
-
-def test_unreachable_site_is_a_failure(tmp_path):
-    store = DocumentStore(tmp_path / "documents")
-    # A port that was free a moment ago has no listener.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/"
-    report = crawl([url], store, settings=FAST)
-    assert report.failed == 1
-    assert report.failures[0].reason == "connection refused; is the site up?"
-    assert store.status(url)["status"] == "failed"
 
 
 def test_robots_crawl_delay_obeyed(tmp_path):
