@@ -280,8 +280,9 @@ def entity_key(name: str, label: str, resources: Resources) -> str:
 def _document_city(text: str, info, resources: Resources) -> tuple[str | None, str | None]:
     """Return the city and province a bare 市X局 or 省X厅 refers to.
 
-    The city is the one the issuer names; else, of the cities the title
-    names, the one the text mentions most; else the most mentioned city.
+    The issuer's city comes first. Without one, the title's cities are
+    tried, taking the one the text mentions most. Failing both, the city
+    mentioned most in the whole text is used.
     """
     counts: Counter = Counter()
     for place, region in resources.places.items():
