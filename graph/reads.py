@@ -123,8 +123,8 @@ def evidence_for(store, key: str) -> list[dict]:
     ``key`` is a fact string), current first, then by document and offset."""
     rows = store.read(
         "MATCH (e:Evidence) WHERE e.fact = $key "
-        "MATCH (e)-[:FROM_VERSION]->(v:DocumentVersion)<-[:HAS_VERSION]-(d:Document) "
-        "RETURN d.url AS document, d.title AS title, v.key AS version, "
+        "MATCH (e)-[:FROM_VERSION]->(v) "
+        "RETURN v.url AS document, v.title AS title, v.key AS version, "
         "e.sentence AS sentence, e.start AS start, e.end AS end, "
         "e.status AS status, e.removed_on AS removed_on, e.removed_by AS removed_by",
         "read evidence",
