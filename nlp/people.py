@@ -62,6 +62,8 @@ def plausible_name(name: str, resources: Resources) -> bool:
         return False
     if name in resources.not_person or name[-1] in _SUFFIX_CHARS:
         return False
+    if len(name) == 2 and name[0] == name[1]:
+        return False  # 谢谢: a doubled character is a word, not a surname and name
     if any(char in _NOT_IN_NAME for char in name[surname:]):
         return False
     if any(name[index:index + 2] in resources.titles for index in range(len(name) - 1)):
@@ -264,6 +266,28 @@ def find_byline_people(flat: str, resources: Resources) -> list[Mention]:
             while position < len(flat) and flat[position] in " \t、,，\u3000":
                 position += 1
     mentions.extend(_name_lines(flat, resources))
+    mentions.extend(_profile_and_speaker_lines(flat, resources))
+    return mentions
+
+
+_PROFILE = re.compile(f"(?:^|[\n。])\\s*([{CJK}]{{2,4}})[，,]\\s*(?:男|女)[，,、]")
+_INTERVIEW = re.compile(r"(?:^|\n)\s*(?:记者|问|主持人)\s*[:：]")
+_SPEAKER = re.compile(f"(?:^|\n)\\s*([{CJK}]{{2,4}})\\s*[:：]")
+
+
+def _profile_and_speaker_lines(flat: str, resources: Resources) -> list[Mention]:
+    """张海涛，男，… opens a profile; in an interview (记者：…) a line
+    opening with a name and a colon gives the speaker."""
+    mentions = []
+    for match in _PROFILE.finditer(flat):
+        name = match.group(1)
+        if plausible_name(name, resources):
+            mentions.append(Mention(PERSON, match.start(1), match.end(1), name, name, role="other", rule="profile"))
+    if _INTERVIEW.search(flat):
+        for match in _SPEAKER.finditer(flat):
+            name = match.group(1)
+            if plausible_name(name, resources) and name not in ("记者", "主持人"):
+                mentions.append(Mention(PERSON, match.start(1), match.end(1), name, name, role="other", rule="speaker"))
     return mentions
 
 

@@ -195,3 +195,9 @@ def test_city_from_title_by_frequency():
     text = "长沙海工研究院一行赴烟台对接合作\n在烟台期间，市海洋发展局陪同调研了烟台港。"
     departments = _entities(text, DEPARTMENT)
     assert set(departments) == {"烟台市海洋发展局"}
+
+
+def test_interview_speakers_and_profiles():
+    text = "访谈\n记者：公司今年有何计划？\n林海峰：我们将扩大深水网箱养殖规模。\n记者：谢谢。\n周立，男，1972年出生，高级工程师。"
+    people = _entities(text, PERSON)
+    assert set(people) == {"林海峰", "周立"}
