@@ -784,7 +784,8 @@ _CREDIT_CODE = re.compile(
 def _assign_credit_codes(groups: list[Group], text: str) -> None:
     """统一社会信用代码：9137… belongs to the firm named last before it."""
     firm_mentions = sorted(
-        (item.start, group) for group in groups if group.entity.type == FIRM for item in group.mentions
+        ((item.start, group) for group in groups if group.entity.type == FIRM for item in group.mentions),
+        key=lambda entry: entry[0],
     )
     starts = [start for start, _ in firm_mentions]
     for match in _CREDIT_CODE.finditer(text):
