@@ -98,6 +98,24 @@ def _key_page(keys: list[str], first, after, read_rows):
     return paged(first, after, read, lambda: len(keys))
 
 
+def _cached_page(cache, cache_key, read_order, count, kind: str, read_rows, first, after) -> dict:
+    """Return a page read through the cache: the order of keys from
+    ``read_order(n)`` in growing prefixes (up to every key a cursor can
+    reach), and the page's rows by key from ``read_rows(keys)``."""
+    order = cache.get(
+        cache_key,
+        lambda: GrowingOrder(read_order, count, cap=MAX_OFFSET + MAX_PAGE_SIZE + 1),
+        warm=lambda order: order.prefix(order.first_read),
+    )
+
+    def read(skip, limit):
+        page = order.prefix(skip + limit)[skip : skip + limit]
+        found = cache.rows(kind, page, read_rows)
+        return [found[key] for key in page if key in found]
+
+    return paged(first, after, read, order.count)
+
+
 class Changes(graphene.ObjectType):
     """The changes at or after a date: versions fetched since, documents
     with such a version or repealed since, and entities mentioned in such
@@ -218,23 +236,16 @@ class Query(graphene.ObjectType):
                 lambda skip, limit: api_reads.candidate_page(store, sort=sort, skip=skip, limit=limit, **filters),
                 lambda: api_reads.candidate_count(store, **filters),
             )
-        # The order grows up to every key a cursor can reach.
-        order = cache.get(
+        return _cached_page(
+            cache,
             ("candidates", sort, *sorted(filters.items())),
-            lambda: GrowingOrder(
-                lambda size: api_reads.candidate_order(store, sort=sort, limit=size, **filters),
-                lambda: api_reads.candidate_count(store, **filters),
-                cap=MAX_OFFSET + MAX_PAGE_SIZE + 1,
-            ),
-            warm=lambda order: order.prefix(order.first_read),
+            lambda size: api_reads.candidate_order(store, sort=sort, limit=size, **filters),
+            lambda: api_reads.candidate_count(store, **filters),
+            "candidate",
+            lambda keys: api_reads.candidates_by_key(store, keys),
+            first,
+            after,
         )
-
-        def read(skip, limit):
-            page = order.prefix(skip + limit)[skip : skip + limit]
-            found = cache.rows("candidate", page, lambda keys: api_reads.candidates_by_key(store, keys))
-            return [found[key] for key in page if key in found]
-
-        return paged(first, after, read, order.count)
 
     @staticmethod
     def resolve_entities(
@@ -254,11 +265,24 @@ class Query(graphene.ObjectType):
             if anchor is None:
                 return paged(first, after, lambda skip, limit: [], lambda: 0)
             filters["linked_to"] = (anchor["type"], linked_to)
-        return paged(
+        sort = enum_value(sort)
+        cache = info.context.get("cache")
+        if cache is None or not cache.enabled:
+            return paged(
+                first,
+                after,
+                lambda skip, limit: api_reads.entity_page(store, labels, sort=sort, skip=skip, limit=limit, **filters),
+                lambda: api_reads.entity_count(store, labels, **filters),
+            )
+        return _cached_page(
+            cache,
+            ("entities", sort, tuple(labels), *sorted(filters.items())),
+            lambda size: api_reads.entity_order(store, labels, sort=sort, limit=size, **filters),
+            lambda: api_reads.entity_count(store, labels, **filters),
+            "entity",
+            lambda keys: api_reads.entities_by_key(store, keys),
             first,
             after,
-            lambda skip, limit: api_reads.entity_page(store, labels, sort=enum_value(sort), skip=skip, limit=limit, **filters),
-            lambda: api_reads.entity_count(store, labels, **filters),
         )
 
     @staticmethod

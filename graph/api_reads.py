@@ -176,6 +176,37 @@ def entity_page(
     return [entity_row(r) for r in rows[skip : skip + limit]]
 
 
+def entity_order(
+    store,
+    labels,
+    *,
+    industry=None,
+    name_contains=None,
+    status=None,
+    region=None,
+    linked_to=None,
+    sort="NAME_ASC",
+    limit=10_000,
+) -> list[str]:
+    """Return the keys of the first ``limit`` entities that match every
+    filter given, in ``sort`` order, as entity_page orders them."""
+    order = ENTITY_ORDER[sort]
+    conditions, params = _entity_filter(store, industry, name_contains, status, region)
+    params["window"] = limit
+    params["linked"] = linked_to[1] if linked_to else None
+    where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+    rows: list[dict] = []
+    for label in _check_labels(labels):
+        rows += store.read(
+            f"{_entity_match(label, linked_to)} {where} RETURN n.key AS key, n.name AS name "
+            f"ORDER BY {order} LIMIT $window",
+            "order entities",
+            **params,
+        )
+    rows.sort(key=_entity_sort_key(sort))
+    return [row["key"] for row in rows[:limit]]
+
+
 def entity_count(store, labels, *, industry=None, name_contains=None, status=None, region=None, linked_to=None) -> int:
     """Return how many entities match every filter given."""
     conditions, params = _entity_filter(store, industry, name_contains, status, region)

@@ -288,15 +288,15 @@ def entity_keys(client, **variables) -> tuple[list[str], int]:
         ({"type": "Person"}, [PERSON_KEY]),
     ],
 )
-def test_entity_filters(client, variables, expected):
-    keys, total = entity_keys(client, **variables)
+def test_entity_filters(any_client, variables, expected):
+    keys, total = entity_keys(any_client, **variables)
     assert keys == expected
     assert total == len(expected)
 
 
-def test_entities_all_types_paged(client):
-    first, total = entity_keys(client, first=3)
-    rest, _ = entity_keys(client, first=10, after=cursor(2))
+def test_entities_all_types_paged(any_client):
+    first, total = entity_keys(any_client, first=3)
+    rest, _ = entity_keys(any_client, first=10, after=cursor(2))
     assert total == 8
     assert len(first) == 3
     assert len(rest) == 5
