@@ -266,9 +266,9 @@ def _resolve(mentions: list[Mention], resources: Resources) -> list[Mention]:
             if mention.rule == "lexicon" and mention.surface != container.surface:
                 if _split_pair(container, mention, resources):
                     kept.append(mention)
-                else:
-                    # 桑沟湾多营养层次综合养殖模式: the term alone, and the
-                    # term with what follows it, are names of the same thing.
+                elif _term_heads(container, mention):
+                    # 桑沟湾多营养层次综合养殖模式, 高性能耐蚀钛合金: the term at
+                    # the end, alone or with a generic tail, names the same thing.
                     tail = container.surface[mention.start - container.start :]
                     for alias in (mention.surface, tail):
                         if alias != container.surface and alias not in container.aliases:
@@ -287,6 +287,17 @@ def _resolve(mentions: list[Mention], resources: Resources) -> list[Mention]:
             continue
         result.append(mention)
     return result
+
+
+_TERM_TAILS = {"技术", "模式", "工艺", "方法", "制造", "研发", "研制", "应用", "生产", "产业化", "检测"}
+
+
+def _term_heads(container: Mention, inner: Mention) -> bool:
+    """True when the lexicon term ends the name, or only a method or
+    activity word follows it (技术, 模式, 制造), so the term names the same
+    thing (not 碳纤维 inside 拉挤碳纤维风电叶片碳梁)."""
+    rest = container.surface[inner.end - container.start :]
+    return rest == "" or rest in _TERM_TAILS
 
 
 def _split_pair(container: Mention, inner: Mention, resources: Resources) -> bool:

@@ -201,3 +201,15 @@ def test_interview_speakers_and_profiles():
     text = "访谈\n记者：公司今年有何计划？\n林海峰：我们将扩大深水网箱养殖规模。\n记者：谢谢。\n周立，男，1972年出生，高级工程师。"
     people = _entities(text, PERSON)
     assert set(people) == {"林海峰", "周立"}
+
+
+def test_inner_term_alias_only_when_head():
+    text = "公司产品包括拉挤碳纤维风电叶片碳梁、高强耐蚀钛合金等材料。"
+    technologies = _entities(text, TECHNOLOGY)
+    assert "碳纤维" not in technologies["拉挤碳纤维风电叶片碳梁"].aliases
+    assert "钛合金" in technologies["高强耐蚀钛合金"].aliases
+
+
+def test_data_field_line_not_a_title():
+    info = nlp.extract('name: "烟台蓝鲸海洋装备有限公司",\nlocation: "山东烟台",').document
+    assert info.title is None
