@@ -11,68 +11,29 @@ Last come regions, industries and relations, each with its evidence.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 
 from bluecarbon.errors import ExtractionError
-from bluecarbon.model import (
-    AFFILIATED_WITH,
-    COOPERATES_WITH,
-    CURRENT,
-    DEPARTMENT,
-    DEVELOPS,
-    FIRM,
-    IN_INDUSTRY,
-    INDUSTRY_NAMES,
-    INSTITUTE,
-    LOCATED_IN,
-    PART_OF,
-    PERSON,
-    REMOVED,
-    RESPONSIBLE_FOR,
-    SHORT_NAME_OF,
-    TECHNOLOGY,
-    Entity,
-    Evidence,
-    Extraction,
-    Relation,
+from bluecarbon.model import DEPARTMENT, FIRM, INSTITUTE, PERSON, TECHNOLOGY, Entity, Extraction
+from nlp.aliases import abbreviation_aliases, add_alias_mentions, english_aliases, link_definitions
+from nlp.attributes import (
+    assign_credit_codes,
+    assign_industries,
+    assign_people,
+    assign_regions,
+    mark_removed,
 )
-from nlp.candidates import Mention
-from nlp.document import Amendments, find_amendments, read_document_info
-from nlp.english import aligns, english_names
+from nlp.document import find_amendments, read_document_info
+from nlp.mentions import LEGAL_SUFFIX, ORG_TYPES, DocMention, Group, evidence_at, occurrences
 from nlp.normalize import CJK, GARBLE, NormText, normalize, to_simplified
-from nlp.orgs import is_short_form
-from nlp.people import find_byline_people, plausible_name
+from nlp.people import find_byline_people
 from nlp.pipeline import load_pipeline
+from nlp.relations import build_relations
 from nlp.resources import Resources, load_resources
 
 EXTRACTOR_VERSION = "bluecarbon-nlp 0.3"
 MAX_PARAGRAPH = 1500
-ORG_TYPES = (FIRM, INSTITUTE, DEPARTMENT)
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _CJK_CHAR = re.compile(f"[{CJK}]")
-_DEFINITION = re.compile(
-    r"[（(]\s*(?:以下)?简称\s*[:：]?\s*[“\"「『]?([^”\"」』）)，,、]{1,16}?)[”\"」』]?\s*[）)]"
-)
-_LEGAL = re.compile(r"(集团股份有限公司|集团有限公司|股份有限公司|有限责任公司|有限公司|公司|集团)$")
-_DEVELOP_VERBS = re.compile(r"研发|研制|开发|生产|推出|攻克|突破|掌握|发布|打造|制造|试制|设计|发放|提供|创新|通过验收|实施|应用|推广|装有")
-_COOPERATE_VERBS = re.compile(r"合作|共建|签订|签署|携手|联合|共同|会同|协议")
-_PLAN_ITEM = re.compile(r"^\s*(\d{1,2})\s*[.．、]")
-_DEFINED_GENERIC = {"公司", "集团", "本公司", "该公司", "示范区", "本办法", "本规划", "本方案", "公益金"}
-
-
-@dataclass
-class DocMention:
-    """A mention with offsets into the normalised document text."""
-
-    mention: Mention
-    start: int
-    end: int
-    name: str
-    label: str
-    key: str = ""
-    extra_aliases: list[str] = field(default_factory=list)
 
 
 def extract(text: str) -> Extraction:
@@ -95,20 +56,20 @@ def extract(text: str) -> Extraction:
         item.name = _resolve_name(item, city, province, resources)
         item.key = entity_key(item.name, item.label, resources)
     _bracketed_names(mentions, norm.text)
-    mentions.extend(_definition_mentions(norm.text, mentions, resources))
+    link_definitions(norm.text, mentions)
     mentions = _drop_people_named_like_organisations(mentions)
     entities = _merge(mentions, norm, resources)
     entities = _merge_legal_variants(entities)
     _government_aliases(entities)
-    _add_alias_mentions(entities, norm, resources)
-    _abbreviation_aliases(entities, norm, resources)
-    _english_aliases(entities, norm, resources)
-    _mark_removed(entities, amendments, norm.text)
-    _assign_regions(entities, norm.text, resources)
-    _assign_credit_codes(entities, norm.text)
-    _assign_people(entities, norm.text, resources)
-    _assign_industries(entities, norm.text, resources)
-    relations = _relations(entities, norm, resources)
+    add_alias_mentions(entities, norm, resources)
+    abbreviation_aliases(entities, norm, resources)
+    english_aliases(entities, norm, resources)
+    mark_removed(entities, amendments, norm.text)
+    assign_regions(entities, norm.text, resources)
+    assign_credit_codes(entities, norm.text)
+    assign_people(entities, norm.text, resources)
+    assign_industries(entities, norm.text, resources)
+    relations = build_relations(entities, norm, resources)
     return Extraction(
         entities=[group.entity for group in entities],
         relations=relations,
@@ -214,7 +175,7 @@ def _drop_unsupported_parents(mentions: list[DocMention], text: str) -> list[Doc
             surface = item.mention.surface
             alone = any(
                 not any(low <= position and position + len(surface) <= high for low, high in others)
-                for position in _occurrences(text, surface)
+                for position in occurrences(text, surface)
             )
             if not alone:
                 continue
@@ -321,55 +282,6 @@ def _resolve_name(item: DocMention, city: str | None, province: str | None, reso
 # --- merging ----------------------------------------------------------
 
 
-@dataclass
-class Group:
-    """An entity under construction with its mentions."""
-
-    entity: Entity
-    mentions: list[DocMention]
-    key: str
-    part_of: list[str] = field(default_factory=list)
-
-    @property
-    def spans(self) -> list[tuple[int, int]]:
-        return [(item.start, item.end) for item in self.mentions]
-
-
-_BOUNDARY_CACHE: dict[int, tuple[str, list[int]]] = {}
-
-
-def _boundaries(text: str) -> list[int]:
-    """Offsets just after each sentence end of ``text``, cached per text."""
-    cached = _BOUNDARY_CACHE.get(id(text))
-    if cached is not None and cached[0] is text:
-        return cached[1]
-    ends = [match.end() for match in _SENTENCE_END.finditer(text)]
-    _BOUNDARY_CACHE.clear()
-    _BOUNDARY_CACHE[id(text)] = (text, ends)
-    return ends
-
-
-def _sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Return the sentence around [start, end): after the previous end mark
-    up to and including the next one (a line break is not included)."""
-    ends = _boundaries(text)
-    index = bisect_right(ends, start)
-    left = ends[index - 1] if index > 0 else 0
-    index = bisect_right(ends, max(start, end - 1))
-    right = ends[index] if index < len(ends) else len(text)
-    if right > 0 and right <= len(text) and text[right - 1] == "\n":
-        right -= 1
-    return left, right
-
-
-def _evidence(norm: NormText, start: int, end: int) -> Evidence:
-    sentence_start, sentence_end = _sentence_span(norm.text, start, end)
-    original_start, original_end = norm.span(start, end)
-    sentence_original = norm.span(sentence_start, sentence_end)
-    sentence = norm.original[sentence_original[0] : sentence_original[1]].strip()
-    return Evidence(sentence=sentence, start=original_start, end=original_end)
-
-
 def _better_name(current: str, candidate: str, label: str) -> bool:
     if label == PERSON:
         return False
@@ -444,7 +356,7 @@ def _finish_group(group: Group, norm: NormText) -> None:
                 aliases.append(alias)
         if (item.start, item.end) not in seen_spans:
             seen_spans.add((item.start, item.end))
-            evidence.append(_evidence(norm, item.start, item.end))
+            evidence.append(evidence_at(norm, item.start, item.end))
     # A coordination span (唐启升、焦念志院士工作站) is not an alias.
     group.entity.aliases = [alias for alias in aliases if "、" not in alias]
     group.entity.confidence = max(_RULE_CONFIDENCE.get(item.mention.rule, 0.8) for item in group.mentions)
@@ -459,7 +371,7 @@ def _merge_legal_variants(groups: list[Group]) -> list[Group]:
         target = None
         if group.entity.type in (FIRM, INSTITUTE):
             for name, firm in firms.items():
-                if firm is not group and name.startswith(group.entity.name) and _LEGAL.sub("", name) == group.entity.name:
+                if firm is not group and name.startswith(group.entity.name) and LEGAL_SUFFIX.sub("", name) == group.entity.name:
                     target = firm
                     break
         if target is None:
@@ -513,536 +425,3 @@ def _merge_cross_type(groups: list[Group]) -> list[Group]:
     return result
 
 
-# --- aliases ----------------------------------------------------------
-
-
-def _definition_mentions(text: str, mentions: list[DocMention], resources: Resources) -> list[DocMention]:
-    """（以下简称“X”） right after a name makes X an alias of that name."""
-    extra = []
-    ends = {}
-    for item in mentions:
-        if item.label != PERSON:
-            ends.setdefault(item.end, item)
-    for match in _DEFINITION.finditer(text):
-        short = match.group(1).strip()
-        owner = ends.get(match.start()) or ends.get(match.start() - 1)
-        if owner is None or short in _DEFINED_GENERIC or len(short) < 2:
-            continue
-        owner.extra_aliases.append(short)
-    return extra
-
-
-def _occurrences(text: str, needle: str) -> list[int]:
-    positions = []
-    start = text.find(needle)
-    while start >= 0:
-        positions.append(start)
-        start = text.find(needle, start + len(needle))
-    return positions
-
-
-def _add_alias_mentions(groups: list[Group], norm: NormText, resources: Resources) -> None:
-    """Find further mentions of names and aliases, then of firms' short names.
-
-    Short names (光威 for 威海光威集团) are looked for only after every
-    full name and alias is marked, so that they are never read inside one.
-    """
-    text = norm.text
-    taken = bytearray(len(text) + 1)
-    for group in groups:
-        for item in group.mentions:
-            taken[item.start : item.end] = b"\x01" * (item.end - item.start)
-
-    def free(start: int, end: int) -> bool:
-        return not any(taken[start:end])
-
-    def mark(group: Group, form: str) -> None:
-        entity = group.entity
-        for position in _occurrences(text, form):
-            end = position + len(form)
-            if not free(position, end):
-                continue
-            if entity.type == PERSON and not _person_boundary(text, position, end, resources):
-                continue
-            if form.startswith(("市", "省")) and not is_short_form(text, position, form, resources):
-                continue  # 市政府 inside 各区市政府 is not this city's government
-            taken[position:end] = b"\x01" * (end - position)
-            group.mentions.append(
-                DocMention(Mention(entity.type, position, end, form, entity.name, rule="repeat"), position, end, entity.name, entity.type)
-            )
-            entity.evidence.append(_evidence(norm, position, end))
-
-    for group in groups:
-        entity = group.entity
-        if entity.type == FIRM:
-            for alias in _prefix_free_names(entity.name, resources):
-                if alias not in entity.aliases:
-                    entity.aliases.append(alias)
-        for form in [entity.name, *entity.aliases]:
-            if len(form) >= 2 and (entity.type != PERSON or form == entity.name):
-                mark(group, form)
-    for group in groups:
-        entity = group.entity
-        if entity.type != FIRM:
-            continue
-        for core in _core_names(entity.name, resources):
-            if core in entity.aliases or not _usable_short_name(core, resources):
-                continue
-            if any(free(position, position + len(core)) for position in _occurrences(text, core)):
-                entity.aliases.append(core)
-                mark(group, core)
-    for group in groups:
-        group.entity.evidence.sort(key=lambda item: item.start)
-
-
-def _person_boundary(text: str, start: int, end: int, resources: Resources) -> bool:
-    """王彬 inside 王彬彬 is not a mention of 王彬."""
-    name = text[start:end]
-    if len(name) != 2:
-        return True
-    after = text[end : end + 1]
-    return not (after and plausible_name(name + after, resources))
-
-
-def _prefix_free_names(name: str, resources: Resources) -> list[str]:
-    """Names a firm also goes by without a province or country in front:
-    山东省荣成市农商银行 is 荣成市农商银行, 日本东丽公司 is 东丽公司."""
-    for province in resources.provinces:
-        for form in (province + "省", province):
-            rest = name[len(form) :]
-            if name.startswith(form) and any(rest.startswith(place) for place in resources.places):
-                return [rest]
-    for place, region in resources.places.items():
-        if region == "国外" and name.startswith(place) and len(name) > len(place) + 2:
-            return [name[len(place) :]]
-    return []
-
-
-# Words for a line of business at the end of a firm's name; what is left
-# before them is the brand (龙威 in 潍坊龙威实业).
-_BUSINESS_WORDS = re.compile(
-    r"(实业|科技|海洋科技|生物科技|新材料|食品|水产|渔业|海洋|贸易|投资|控股|发展|股份|工程|装备|重工|电子|技术)+$"
-)
-
-
-def _core_names(name: str, resources: Resources) -> list[str]:
-    """Short names of a firm: without province and place, without legal
-    suffix, and the brand without its line of business."""
-    cores = []
-    body = name
-    for province in resources.provinces:
-        for form in (province + "省", province):
-            if body.startswith(form) and len(body) > len(form) + 2:
-                body = body[len(form) :]
-                break
-        else:
-            continue
-        break
-    for place in resources.places_by_length:
-        for form in (place + "市", place):
-            if body.startswith(form) and len(body) > len(form) + 2:
-                body = body[len(form) :]
-                break
-        else:
-            continue
-        break
-    if body != name:
-        cores.append(body)
-    stripped = _LEGAL.sub("", body)
-    if stripped != body and len(stripped) >= 2:
-        cores.append(stripped)
-    brand = _BUSINESS_WORDS.sub("", stripped)
-    if brand != stripped and len(brand) >= 2:
-        cores.append(brand)
-    return cores
-
-
-def _usable_short_name(core: str, resources: Resources) -> bool:
-    if len(core) < 2 or core in resources.generic_cores or core in resources.places:
-        return False
-    tag = resources.word_tags.get(core)
-    return not (tag and tag[0] in "nvadm" and tag not in ("nz", "nt", "nrt", "ns", "nr"))
-
-
-def _abbreviation_aliases(groups: list[Group], norm: NormText, resources: Resources) -> None:
-    """蓝院 for 威海市蓝色经济研究院: first character plus the suffix's last."""
-    text = norm.text
-    taken = bytearray(len(text) + 1)
-    for group in groups:
-        for item in group.mentions:
-            taken[item.start : item.end] = b"\x01" * (item.end - item.start)
-    for group in groups:
-        entity = group.entity
-        if entity.type != INSTITUTE:
-            continue
-        match = re.search(r"(研究院|研究所|大学)$", entity.name)
-        if not match:
-            continue
-        body = entity.name[: match.start()]
-        place_prefix = ""
-        for place in resources.places_by_length:
-            for form in (place + "市", place):
-                if body.startswith(form):
-                    place_prefix = form
-                    break
-            if place_prefix:
-                break
-        core = body[len(place_prefix) :]
-        if len(core) < 2:
-            continue
-        abbreviation = core[0] + {"研究院": "院", "研究所": "所", "大学": "大"}[match.group()]
-        positions = [p for p in _occurrences(text, abbreviation) if not taken[p]]
-        if len(positions) >= 1 and abbreviation not in ("海院", "中大", "国大"):
-            for form in ([place_prefix + abbreviation] if place_prefix else []) + [abbreviation]:
-                if form in text and form not in entity.aliases:
-                    entity.aliases.append(form)
-            for position in positions:
-                end = position + len(abbreviation)
-                group.mentions.append(
-                    DocMention(Mention(INSTITUTE, position, end, abbreviation, entity.name, rule="abbreviation"), position, end, entity.name, INSTITUTE)
-                )
-                entity.evidence.append(_evidence(norm, position, end))
-
-
-def _english_aliases(groups: list[Group], norm: NormText, resources: Resources) -> None:
-    """Weihai Bank for 威海银行: English renderings become aliases."""
-    text = norm.text
-    if not re.search("[A-Z][a-z]", text):
-        return
-    spans = english_names(text)[:5000]
-    for group in groups:
-        entity = group.entity
-        if entity.type not in ORG_TYPES:
-            continue
-        best = None
-        for start, end, name in spans:
-            if best is not None and end - start <= best[1] - best[0]:
-                continue
-            if aligns(entity.name, name, resources.english_glossary):
-                best = (start, end, name)
-        if best is None:
-            continue
-        alias = best[2]
-        if alias.endswith(".") and not alias.lower().endswith(("ltd.", "co.", "inc.", "corp.")):
-            alias = alias[:-1]
-        if alias not in entity.aliases:
-            entity.aliases.append(alias)
-        for position in _occurrences(text, alias):
-            end = position + len(alias)
-            group.mentions.append(
-                DocMention(Mention(entity.type, position, end, alias, entity.name, rule="english"), position, end, entity.name, entity.type)
-            )
-            entity.evidence.append(_evidence(norm, position, end))
-        entity.evidence.sort(key=lambda item: item.start)
-
-
-# --- status, region, people, industries ---------------------------------
-
-
-def _mark_removed(groups: list[Group], amendments: Amendments, text: str) -> None:
-    """An entity seen only in deleted text, and nowhere else, is removed."""
-    if not amendments.deleted:
-        return
-    for group in groups:
-        if not all(amendments.is_deleted(item.start, item.end) for item in group.mentions):
-            continue
-        forms = [group.entity.name, *group.entity.aliases]
-        elsewhere = False
-        for form in forms:
-            for position in _occurrences(text, form):
-                if not amendments.is_deleted(position, position + len(form)):
-                    elsewhere = True
-        if not elsewhere:
-            group.entity.status = REMOVED
-
-
-def _assign_regions(groups: list[Group], text: str, resources: Resources) -> None:
-    places = resources.places_by_length
-    for group in groups:
-        entity = group.entity
-        if entity.type == TECHNOLOGY or entity.type == PERSON:
-            continue
-        name = entity.name
-        for province in resources.provinces:
-            if name.startswith(province + "省"):
-                name = name[len(province) + 1 :]
-                break
-            if name.startswith(province) and not name.startswith(province + "大学"):
-                name = name[len(province) :]
-                break
-        for place in places:
-            if name.startswith(place) and place != "南海新区":
-                entity.region = place
-                break
-
-
-_CREDIT_CODE = re.compile(
-    r"(?:统一社会信用代码|社会信用代码|信用代码)\s*[:：]?\s*([0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10})"
-)
-
-
-def _assign_credit_codes(groups: list[Group], text: str) -> None:
-    """统一社会信用代码：9137… belongs to the firm named last before it."""
-    firm_mentions = sorted(
-        ((item.start, group) for group in groups if group.entity.type == FIRM for item in group.mentions),
-        key=lambda entry: entry[0],
-    )
-    starts = [start for start, _ in firm_mentions]
-    for match in _CREDIT_CODE.finditer(text):
-        index = bisect_left(starts, match.start())
-        if index == 0:
-            continue
-        group = firm_mentions[index - 1][1]
-        if group.entity.credit_code is None:
-            group.entity.credit_code = match.group(1)
-
-
-def _assign_people(groups: list[Group], text: str, resources: Resources) -> None:
-    """Give each person an affiliation: the organisation before the title."""
-    orgs = [
-        (item.start, item.end, group)
-        for group in groups
-        if group.entity.type in ORG_TYPES
-        for item in group.mentions
-    ]
-    orgs.sort(key=lambda entry: entry[0])
-    for group in groups:
-        entity = group.entity
-        if entity.type != PERSON:
-            continue
-        for item in group.mentions:
-            best = _affiliation_for(orgs, text, item, resources)
-            if best is not None:
-                entity.affiliation = best.entity.name
-                if best.entity.region and not entity.region:
-                    entity.region = best.entity.region
-                break
-        # Workstations named after a person: 唐启升院士工作站.
-        for other in groups:
-            if other.entity.type == INSTITUTE and other.entity.name.startswith(entity.name) and "工作站" in other.entity.name:
-                entity.affiliation = entity.affiliation or other.entity.name
-                if not entity.role:
-                    entity.role = "expert: 院士" if "院士" in other.entity.name else "expert"
-        if entity.role is None:
-            entity.role = "other"
-
-
-def _affiliation_for(orgs, text: str, item: DocMention, resources: Resources):
-    sentence_start, sentence_end = _sentence_span(text, item.start, item.end)
-    starts = [entry[0] for entry in orgs]
-    low = bisect_left(starts, sentence_start)
-    high = bisect_right(starts, sentence_end)
-    window = orgs[low:high]
-    before = [entry for entry in window if entry[1] <= item.start]
-    if before:
-        # The nearest organisation before the person in the same sentence.
-        return before[-1][2]
-    after = [entry for entry in window if item.end <= entry[0] and entry[1] <= sentence_end]
-    role = item.mention.role or ""
-    if after and ("创始人" in role or "负责人" in role):
-        return after[0][2]
-    title = role.split(": ", 1)[-1]
-    wanted = None
-    if title.endswith("院长"):
-        wanted = "院"
-    elif title.endswith("所长"):
-        wanted = "所"
-    elif title.endswith(("经理", "总裁", "董事长", "副总")):
-        wanted = "FIRM"
-    if wanted:
-        previous = orgs[: bisect_left(starts, item.start)]
-        for entry in reversed(previous):
-            group = entry[2]
-            if wanted == "FIRM" and group.entity.type == FIRM:
-                return group
-            if wanted != "FIRM" and group.entity.type == INSTITUTE and group.entity.name.endswith(wanted):
-                return group
-    return None
-
-
-def _industry_item_spans(text: str) -> list[tuple[int, int, str]]:
-    """Numbered plan items whose heading names one of the six industries."""
-    spans = []
-    position = 0
-    lines = text.split("\n")
-    for line in lines:
-        start = position
-        position += len(line) + 1
-        if not _PLAN_ITEM.match(line):
-            continue
-        heading = line[:40]
-        for industry in INDUSTRY_NAMES:
-            if industry in heading:
-                spans.append((start, start + len(line), industry))
-                break
-    return spans
-
-
-def _assign_industries(groups: list[Group], text: str, resources: Resources) -> None:
-    """Give technologies, firms and institutes the industries they belong to.
-
-    A technology inside a plan item on an industry belongs to it, and
-    otherwise takes the industry of its lexicon term. A firm or institute
-    takes every industry whose keywords occur in its sentences. A firm
-    named at least twice with no such keyword takes the industry most of
-    the document's technologies belong to.
-    """
-    items = _industry_item_spans(text)
-    live = [group for group in groups if group.entity.status != REMOVED]
-    technology_counts: Counter = Counter()
-    for group in live:
-        if group.entity.type == TECHNOLOGY:
-            group.entity.industries = _technology_industries(group, items, resources)
-            for industry in group.entity.industries:
-                technology_counts[industry] += len(group.mentions)
-    for group in live:
-        if group.entity.type not in (FIRM, INSTITUTE):
-            continue
-        found = _sentence_industries(group, text, resources)
-        if not found and group.entity.type == FIRM and len(group.mentions) >= 2 and technology_counts:
-            found = [technology_counts.most_common(1)[0][0]]
-        group.entity.industries = [name for name in INDUSTRY_NAMES if name in found]
-
-
-def _technology_industries(group: Group, items, resources: Resources) -> list[str]:
-    found: list[str] = []
-    for item in group.mentions:
-        for low, high, industry in items:
-            if low <= item.start < high and industry not in found:
-                found.append(industry)
-    if not found:
-        found.extend(_lexicon_industries(group.entity, resources))
-    return [name for name in INDUSTRY_NAMES if name in found]
-
-
-def _sentence_industries(group: Group, text: str, resources: Resources) -> list[str]:
-    sentences = set()
-    for item in group.mentions:
-        low, high = _sentence_span(text, item.start, item.end)
-        sentences.add((low, high))
-        if text[low : low + 1] in "”」’\"" and low > 0:
-            # “…。”NAME经理说: the quoted words belong to this sentence.
-            sentences.add(_sentence_span(text, low - 1, low - 1))
-    found: list[str] = []
-    for low, high in sentences:
-        sentence = text[low:high]
-        for industry, keywords in resources.industry_keywords.items():
-            if industry not in found and any(word in sentence for word in keywords):
-                found.append(industry)
-    return found
-
-
-def _lexicon_industries(entity: Entity, resources: Resources) -> list[str]:
-    found = []
-    for form in [entity.name, *entity.aliases]:
-        industry = resources.tech_terms.get(form)
-        if industry and industry not in found:
-            found.append(industry)
-    if found:
-        return found
-    for term, industry in sorted(resources.tech_terms.items(), key=lambda pair: -len(pair[0])):
-        if industry and term in entity.name:
-            return [industry]
-    for industry, keywords in resources.industry_keywords.items():
-        if any(word in entity.name for word in keywords):
-            found.append(industry)
-    return found
-
-
-# --- relations ----------------------------------------------------------
-
-
-def _relations(groups: list[Group], norm: NormText, resources: Resources) -> list[Relation]:
-    text = norm.text
-    relations: dict[tuple[str, str, str], Relation] = {}
-    by_name = {group.entity.name: group for group in groups}
-
-    def add(head: Entity, kind: str, tail_name: str, tail_type: str, start: int, end: int, status=CURRENT):
-        key = (head.name, kind, tail_name)
-        relation = relations.get(key)
-        if relation is None:
-            relation = relations[key] = Relation(head.name, head.type, kind, tail_name, tail_type, [], status)
-        if len(relation.evidence) < 3:
-            relation.evidence.append(_evidence(norm, start, end))
-
-    for group in groups:
-        entity = group.entity
-        status = entity.status
-        first = group.mentions[0]
-        if entity.type == PERSON and entity.affiliation and entity.affiliation in by_name:
-            tail = by_name[entity.affiliation].entity
-            add(entity, AFFILIATED_WITH, tail.name, tail.type, first.start, first.end, status)
-        for parent in group.part_of:
-            key_group = next((g for g in groups if g.entity.name == parent or parent in g.entity.aliases), None)
-            if key_group is not None:
-                add(entity, PART_OF, key_group.entity.name, key_group.entity.type, first.start, first.end, status)
-        for alias in entity.aliases:
-            if entity.type in ORG_TYPES and len(alias) < len(entity.name) and alias in text:
-                position = text.find(alias)
-                add(_named(alias, entity.type), SHORT_NAME_OF, entity.name, entity.type, position, position + len(alias), status)
-        if entity.region and entity.type == FIRM:
-            add(entity, LOCATED_IN, entity.region, "Place", first.start, first.end, status)
-        for industry in entity.industries:
-            add(entity, IN_INDUSTRY, industry, "Industry", first.start, first.end, status)
-
-    _sentence_relations(groups, text, add)
-    _responsibility_relations(groups, text, add)
-    return list(relations.values())
-
-
-_RESPONSIBLE = re.compile(r"[（(]\s*(?:责任单位|牵头单位|责任部门)\s*[:：]([^）)]*)[）)]")
-
-
-def _responsibility_relations(groups: list[Group], text: str, add) -> None:
-    """（责任单位：市海洋发展局、…） inside a plan item names the departments
-    responsible for that item's industry."""
-    items = _industry_item_spans(text)
-    if not items:
-        return
-    departments = [
-        (item, group) for group in groups if group.entity.type == DEPARTMENT for item in group.mentions
-    ]
-    for match in _RESPONSIBLE.finditer(text):
-        industry = next((name for low, high, name in items if low <= match.start() < high), None)
-        if industry is None:
-            continue
-        for item, group in departments:
-            if match.start(1) <= item.start and item.end <= match.end(1):
-                add(group.entity, RESPONSIBLE_FOR, industry, "Industry", item.start, item.end)
-
-
-def _named(name: str, kind: str) -> Entity:
-    return Entity(type=kind, name=name)
-
-
-def _sentence_relations(groups: list[Group], text: str, add) -> None:
-    """DEVELOPS, COOPERATES_WITH and PART_OF cues within one sentence."""
-    by_sentence: dict[tuple[int, int], list[tuple[DocMention, Group]]] = defaultdict(list)
-    for group in groups:
-        for item in group.mentions:
-            by_sentence[_sentence_span(text, item.start, item.end)].append((item, group))
-    for (low, high), members in by_sentence.items():
-        sentence = text[low:high]
-        members.sort(key=lambda pair: pair[0].start)
-        orgs = [(item, group) for item, group in members if group.entity.type in (FIRM, INSTITUTE)]
-        techs = [(item, group) for item, group in members if group.entity.type == TECHNOLOGY]
-        if orgs and techs and _DEVELOP_VERBS.search(sentence):
-            for item, group in orgs[:2]:
-                for tech_item, tech in techs:
-                    status = REMOVED if REMOVED in (group.entity.status, tech.entity.status) else CURRENT
-                    add(group.entity, DEVELOPS, tech.entity.name, TECHNOLOGY, tech_item.start, tech_item.end, status)
-        distinct = []
-        for item, group in orgs:
-            if group not in [g for _, g in distinct]:
-                distinct.append((item, group))
-        if len(distinct) >= 2 and _COOPERATE_VERBS.search(sentence):
-            for index, (item, group) in enumerate(distinct):
-                for other_item, other in distinct[index + 1 :]:
-                    status = REMOVED if REMOVED in (group.entity.status, other.entity.status) else CURRENT
-                    add(group.entity, COOPERATES_WITH, other.entity.name, other.entity.type, item.start, other_item.end, status)
-        if "加挂" in sentence:
-            position = low + sentence.index("加挂")
-            before = [(i, g) for i, g in members if i.end <= position and g.entity.type in ORG_TYPES]
-            after = [(i, g) for i, g in members if i.start >= position and g.entity.type in ORG_TYPES]
-            if before and after and before[-1][1] is not after[0][1]:
-                add(after[0][1].entity, PART_OF, before[-1][1].entity.name, before[-1][1].entity.type, after[0][0].start, after[0][0].end)

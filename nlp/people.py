@@ -34,7 +34,7 @@ _NOT_IN_NAME = set("的了是在和与及等或被把将对从向为也就都而
 _FOUNDER = re.compile(
     f"([{CJK}]{{2,4}})是[^。，；！？\n]{{2,30}}?的(创始人|创办人|董事长|总经理|负责人|院长|所长)"
 )
-_SPEECH_TO = re.compile(f"向[^。，；！？\n]{{1,16}}?(介绍|表示|说)")
+_SPEECH_TO = re.compile(r"向[^。，；！？\n]{1,16}?(介绍|表示|说)")
 # Titles that also follow a name (戴桂林教授, 姜进军局长).
 _POSTFIX_KINDS = ("expert", "official", "executive")
 _POSTFIX_EXCLUDED = {"负责人", "创始人", "专家", "学者", "博士", "科学家", "主任", "书记", "董事"}

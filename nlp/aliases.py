@@ -1,0 +1,237 @@
+"""Aliases: defined short names, repeated mentions, short and English names."""
+
+from __future__ import annotations
+
+import re
+
+from bluecarbon.model import FIRM, INSTITUTE, PERSON
+from nlp.candidates import Mention
+from nlp.english import aligns, english_names
+from nlp.mentions import (
+    LEGAL_SUFFIX,
+    ORG_TYPES,
+    DocMention,
+    Group,
+    evidence_at,
+    occurrences,
+)
+from nlp.normalize import NormText
+from nlp.orgs import is_short_form
+from nlp.people import plausible_name
+from nlp.resources import Resources
+
+_DEFINITION = re.compile(
+    r"[（(]\s*(?:以下)?简称\s*[:：]?\s*[“\"「『]?([^”\"」』）)，,、]{1,16}?)[”\"」』]?\s*[）)]"
+)
+_DEFINED_GENERIC = {"公司", "集团", "本公司", "该公司", "示范区", "本办法", "本规划", "本方案", "公益金"}
+
+
+def link_definitions(text: str, mentions: list[DocMention]) -> None:
+    """（以下简称“X”） right after a name makes X an alias of that name."""
+    ends = {}
+    for item in mentions:
+        if item.label != PERSON:
+            ends.setdefault(item.end, item)
+    for match in _DEFINITION.finditer(text):
+        short = match.group(1).strip()
+        owner = ends.get(match.start()) or ends.get(match.start() - 1)
+        if owner is None or short in _DEFINED_GENERIC or len(short) < 2:
+            continue
+        owner.extra_aliases.append(short)
+
+
+def add_alias_mentions(groups: list[Group], norm: NormText, resources: Resources) -> None:
+    """Find further mentions of names and aliases, then of firms' short names.
+
+    Short names (光威 for 威海光威集团) are looked for only after every
+    full name and alias is marked, so that they are never read inside one.
+    """
+    text = norm.text
+    taken = bytearray(len(text) + 1)
+    for group in groups:
+        for item in group.mentions:
+            taken[item.start : item.end] = b"\x01" * (item.end - item.start)
+
+    def free(start: int, end: int) -> bool:
+        return not any(taken[start:end])
+
+    def mark(group: Group, form: str) -> None:
+        entity = group.entity
+        for position in occurrences(text, form):
+            end = position + len(form)
+            if not free(position, end):
+                continue
+            if entity.type == PERSON and not _person_boundary(text, position, end, resources):
+                continue
+            if form.startswith(("市", "省")) and not is_short_form(text, position, form, resources):
+                continue  # 市政府 inside 各区市政府 is not this city's government
+            taken[position:end] = b"\x01" * (end - position)
+            group.mentions.append(
+                DocMention(Mention(entity.type, position, end, form, entity.name, rule="repeat"), position, end, entity.name, entity.type)
+            )
+            entity.evidence.append(evidence_at(norm, position, end))
+
+    for group in groups:
+        entity = group.entity
+        if entity.type == FIRM:
+            for alias in _prefix_free_names(entity.name, resources):
+                if alias not in entity.aliases:
+                    entity.aliases.append(alias)
+        for form in [entity.name, *entity.aliases]:
+            if len(form) >= 2 and (entity.type != PERSON or form == entity.name):
+                mark(group, form)
+    for group in groups:
+        entity = group.entity
+        if entity.type != FIRM:
+            continue
+        for core in _core_names(entity.name, resources):
+            if core in entity.aliases or not _usable_short_name(core, resources):
+                continue
+            if any(free(position, position + len(core)) for position in occurrences(text, core)):
+                entity.aliases.append(core)
+                mark(group, core)
+    for group in groups:
+        group.entity.evidence.sort(key=lambda item: item.start)
+
+
+def _person_boundary(text: str, start: int, end: int, resources: Resources) -> bool:
+    """王彬 inside 王彬彬 is not a mention of 王彬."""
+    name = text[start:end]
+    if len(name) != 2:
+        return True
+    after = text[end : end + 1]
+    return not (after and plausible_name(name + after, resources))
+
+
+def _prefix_free_names(name: str, resources: Resources) -> list[str]:
+    """Names a firm also goes by without a province or country in front:
+    山东省荣成市农商银行 is 荣成市农商银行, 日本东丽公司 is 东丽公司."""
+    for province in resources.provinces:
+        for form in (province + "省", province):
+            rest = name[len(form) :]
+            if name.startswith(form) and any(rest.startswith(place) for place in resources.places):
+                return [rest]
+    for place, region in resources.places.items():
+        if region == "国外" and name.startswith(place) and len(name) > len(place) + 2:
+            return [name[len(place) :]]
+    return []
+
+
+# Words for a line of business at the end of a firm's name; what is left
+# before them is the brand (龙威 in 潍坊龙威实业).
+_BUSINESS_WORDS = re.compile(
+    r"(实业|科技|海洋科技|生物科技|新材料|食品|水产|渔业|海洋|贸易|投资|控股|发展|股份|工程|装备|重工|电子|技术)+$"
+)
+
+
+def _core_names(name: str, resources: Resources) -> list[str]:
+    """Short names of a firm: without province and place, without legal
+    suffix, and the brand without its line of business."""
+    cores = []
+    body = name
+    for province in resources.provinces:
+        for form in (province + "省", province):
+            if body.startswith(form) and len(body) > len(form) + 2:
+                body = body[len(form) :]
+                break
+        else:
+            continue
+        break
+    for place in resources.places_by_length:
+        for form in (place + "市", place):
+            if body.startswith(form) and len(body) > len(form) + 2:
+                body = body[len(form) :]
+                break
+        else:
+            continue
+        break
+    if body != name:
+        cores.append(body)
+    stripped = LEGAL_SUFFIX.sub("", body)
+    if stripped != body and len(stripped) >= 2:
+        cores.append(stripped)
+    brand = _BUSINESS_WORDS.sub("", stripped)
+    if brand != stripped and len(brand) >= 2:
+        cores.append(brand)
+    return cores
+
+
+def _usable_short_name(core: str, resources: Resources) -> bool:
+    if len(core) < 2 or core in resources.generic_cores or core in resources.places:
+        return False
+    tag = resources.word_tags.get(core)
+    return not (tag and tag[0] in "nvadm" and tag not in ("nz", "nt", "nrt", "ns", "nr"))
+
+
+def abbreviation_aliases(groups: list[Group], norm: NormText, resources: Resources) -> None:
+    """蓝院 for 威海市蓝色经济研究院: first character plus the suffix's last."""
+    text = norm.text
+    taken = bytearray(len(text) + 1)
+    for group in groups:
+        for item in group.mentions:
+            taken[item.start : item.end] = b"\x01" * (item.end - item.start)
+    for group in groups:
+        entity = group.entity
+        if entity.type != INSTITUTE:
+            continue
+        match = re.search(r"(研究院|研究所|大学)$", entity.name)
+        if not match:
+            continue
+        body = entity.name[: match.start()]
+        place_prefix = ""
+        for place in resources.places_by_length:
+            for form in (place + "市", place):
+                if body.startswith(form):
+                    place_prefix = form
+                    break
+            if place_prefix:
+                break
+        core = body[len(place_prefix) :]
+        if len(core) < 2:
+            continue
+        abbreviation = core[0] + {"研究院": "院", "研究所": "所", "大学": "大"}[match.group()]
+        positions = [p for p in occurrences(text, abbreviation) if not taken[p]]
+        if len(positions) >= 1 and abbreviation not in ("海院", "中大", "国大"):
+            for form in ([place_prefix + abbreviation] if place_prefix else []) + [abbreviation]:
+                if form in text and form not in entity.aliases:
+                    entity.aliases.append(form)
+            for position in positions:
+                end = position + len(abbreviation)
+                group.mentions.append(
+                    DocMention(Mention(INSTITUTE, position, end, abbreviation, entity.name, rule="abbreviation"), position, end, entity.name, INSTITUTE)
+                )
+                entity.evidence.append(evidence_at(norm, position, end))
+
+
+def english_aliases(groups: list[Group], norm: NormText, resources: Resources) -> None:
+    """Weihai Bank for 威海银行: English renderings become aliases."""
+    text = norm.text
+    if not re.search("[A-Z][a-z]", text):
+        return
+    spans = english_names(text)[:5000]
+    for group in groups:
+        entity = group.entity
+        if entity.type not in ORG_TYPES:
+            continue
+        best = None
+        for start, end, name in spans:
+            if best is not None and end - start <= best[1] - best[0]:
+                continue
+            if aligns(entity.name, name, resources.english_glossary):
+                best = (start, end, name)
+        if best is None:
+            continue
+        alias = best[2]
+        if alias.endswith(".") and not alias.lower().endswith(("ltd.", "co.", "inc.", "corp.")):
+            alias = alias[:-1]
+        if alias not in entity.aliases:
+            entity.aliases.append(alias)
+        for position in occurrences(text, alias):
+            end = position + len(alias)
+            group.mentions.append(
+                DocMention(Mention(entity.type, position, end, alias, entity.name, rule="english"), position, end, entity.name, entity.type)
+            )
+            entity.evidence.append(evidence_at(norm, position, end))
+        entity.evidence.sort(key=lambda item: item.start)
+
+

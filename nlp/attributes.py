@@ -1,0 +1,234 @@
+"""Entity attributes: removed status, region, credit code, people, industries."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+
+from bluecarbon.model import (
+    FIRM,
+    INDUSTRY_NAMES,
+    INSTITUTE,
+    PERSON,
+    REMOVED,
+    TECHNOLOGY,
+    Entity,
+)
+from nlp.document import Amendments
+from nlp.mentions import ORG_TYPES, DocMention, Group, occurrences, sentence_span
+from nlp.resources import Resources
+
+_PLAN_ITEM = re.compile(r"^\s*(\d{1,2})\s*[.．、]")
+
+
+def mark_removed(groups: list[Group], amendments: Amendments, text: str) -> None:
+    """An entity seen only in deleted text, and nowhere else, is removed."""
+    if not amendments.deleted:
+        return
+    for group in groups:
+        if not all(amendments.is_deleted(item.start, item.end) for item in group.mentions):
+            continue
+        forms = [group.entity.name, *group.entity.aliases]
+        elsewhere = False
+        for form in forms:
+            for position in occurrences(text, form):
+                if not amendments.is_deleted(position, position + len(form)):
+                    elsewhere = True
+        if not elsewhere:
+            group.entity.status = REMOVED
+
+
+def assign_regions(groups: list[Group], text: str, resources: Resources) -> None:
+    places = resources.places_by_length
+    for group in groups:
+        entity = group.entity
+        if entity.type == TECHNOLOGY or entity.type == PERSON:
+            continue
+        name = entity.name
+        for province in resources.provinces:
+            if name.startswith(province + "省"):
+                name = name[len(province) + 1 :]
+                break
+            if name.startswith(province) and not name.startswith(province + "大学"):
+                name = name[len(province) :]
+                break
+        for place in places:
+            if name.startswith(place) and place != "南海新区":
+                entity.region = place
+                break
+
+
+_CREDIT_CODE = re.compile(
+    r"(?:统一社会信用代码|社会信用代码|信用代码)\s*[:：]?\s*([0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10})"
+)
+
+
+def assign_credit_codes(groups: list[Group], text: str) -> None:
+    """统一社会信用代码：9137… belongs to the firm named last before it."""
+    firm_mentions = sorted(
+        ((item.start, group) for group in groups if group.entity.type == FIRM for item in group.mentions),
+        key=lambda entry: entry[0],
+    )
+    starts = [start for start, _ in firm_mentions]
+    for match in _CREDIT_CODE.finditer(text):
+        index = bisect_left(starts, match.start())
+        if index == 0:
+            continue
+        group = firm_mentions[index - 1][1]
+        if group.entity.credit_code is None:
+            group.entity.credit_code = match.group(1)
+
+
+def assign_people(groups: list[Group], text: str, resources: Resources) -> None:
+    """Give each person an affiliation: the organisation before the title."""
+    orgs = [
+        (item.start, item.end, group)
+        for group in groups
+        if group.entity.type in ORG_TYPES
+        for item in group.mentions
+    ]
+    orgs.sort(key=lambda entry: entry[0])
+    for group in groups:
+        entity = group.entity
+        if entity.type != PERSON:
+            continue
+        for item in group.mentions:
+            best = _affiliation_for(orgs, text, item, resources)
+            if best is not None:
+                entity.affiliation = best.entity.name
+                if best.entity.region and not entity.region:
+                    entity.region = best.entity.region
+                break
+        # Workstations named after a person: 唐启升院士工作站.
+        for other in groups:
+            if other.entity.type == INSTITUTE and other.entity.name.startswith(entity.name) and "工作站" in other.entity.name:
+                entity.affiliation = entity.affiliation or other.entity.name
+                if not entity.role:
+                    entity.role = "expert: 院士" if "院士" in other.entity.name else "expert"
+        if entity.role is None:
+            entity.role = "other"
+
+
+def _affiliation_for(orgs, text: str, item: DocMention, resources: Resources):
+    sentence_start, sentence_end = sentence_span(text, item.start, item.end)
+    starts = [entry[0] for entry in orgs]
+    low = bisect_left(starts, sentence_start)
+    high = bisect_right(starts, sentence_end)
+    window = orgs[low:high]
+    before = [entry for entry in window if entry[1] <= item.start]
+    if before:
+        # The nearest organisation before the person in the same sentence.
+        return before[-1][2]
+    after = [entry for entry in window if item.end <= entry[0] and entry[1] <= sentence_end]
+    role = item.mention.role or ""
+    if after and ("创始人" in role or "负责人" in role):
+        return after[0][2]
+    title = role.split(": ", 1)[-1]
+    wanted = None
+    if title.endswith("院长"):
+        wanted = "院"
+    elif title.endswith("所长"):
+        wanted = "所"
+    elif title.endswith(("经理", "总裁", "董事长", "副总")):
+        wanted = "FIRM"
+    if wanted:
+        previous = orgs[: bisect_left(starts, item.start)]
+        for entry in reversed(previous):
+            group = entry[2]
+            if wanted == "FIRM" and group.entity.type == FIRM:
+                return group
+            if wanted != "FIRM" and group.entity.type == INSTITUTE and group.entity.name.endswith(wanted):
+                return group
+    return None
+
+
+def industry_item_spans(text: str) -> list[tuple[int, int, str]]:
+    """Numbered plan items whose heading names one of the six industries."""
+    spans = []
+    position = 0
+    lines = text.split("\n")
+    for line in lines:
+        start = position
+        position += len(line) + 1
+        if not _PLAN_ITEM.match(line):
+            continue
+        heading = line[:40]
+        for industry in INDUSTRY_NAMES:
+            if industry in heading:
+                spans.append((start, start + len(line), industry))
+                break
+    return spans
+
+
+def assign_industries(groups: list[Group], text: str, resources: Resources) -> None:
+    """Give technologies, firms and institutes the industries they belong to.
+
+    A technology inside a plan item on an industry belongs to it, and
+    otherwise takes the industry of its lexicon term. A firm or institute
+    takes every industry whose keywords occur in its sentences. A firm
+    named at least twice with no such keyword takes the industry most of
+    the document's technologies belong to.
+    """
+    items = industry_item_spans(text)
+    live = [group for group in groups if group.entity.status != REMOVED]
+    technology_counts: Counter = Counter()
+    for group in live:
+        if group.entity.type == TECHNOLOGY:
+            group.entity.industries = _technology_industries(group, items, resources)
+            for industry in group.entity.industries:
+                technology_counts[industry] += len(group.mentions)
+    for group in live:
+        if group.entity.type not in (FIRM, INSTITUTE):
+            continue
+        found = _sentence_industries(group, text, resources)
+        if not found and group.entity.type == FIRM and len(group.mentions) >= 2 and technology_counts:
+            found = [technology_counts.most_common(1)[0][0]]
+        group.entity.industries = [name for name in INDUSTRY_NAMES if name in found]
+
+
+def _technology_industries(group: Group, items, resources: Resources) -> list[str]:
+    found: list[str] = []
+    for item in group.mentions:
+        for low, high, industry in items:
+            if low <= item.start < high and industry not in found:
+                found.append(industry)
+    if not found:
+        found.extend(_lexicon_industries(group.entity, resources))
+    return [name for name in INDUSTRY_NAMES if name in found]
+
+
+def _sentence_industries(group: Group, text: str, resources: Resources) -> list[str]:
+    sentences = set()
+    for item in group.mentions:
+        low, high = sentence_span(text, item.start, item.end)
+        sentences.add((low, high))
+        if text[low : low + 1] in "”」’\"" and low > 0:
+            # “…。”NAME经理说: the quoted words belong to this sentence.
+            sentences.add(sentence_span(text, low - 1, low - 1))
+    found: list[str] = []
+    for low, high in sentences:
+        sentence = text[low:high]
+        for industry, keywords in resources.industry_keywords.items():
+            if industry not in found and any(word in sentence for word in keywords):
+                found.append(industry)
+    return found
+
+
+def _lexicon_industries(entity: Entity, resources: Resources) -> list[str]:
+    found = []
+    for form in [entity.name, *entity.aliases]:
+        industry = resources.tech_terms.get(form)
+        if industry and industry not in found:
+            found.append(industry)
+    if found:
+        return found
+    for term, industry in sorted(resources.tech_terms.items(), key=lambda pair: -len(pair[0])):
+        if industry and term in entity.name:
+            return [industry]
+    for industry, keywords in resources.industry_keywords.items():
+        if any(word in entity.name for word in keywords):
+            found.append(industry)
+    return found
+
+

@@ -1,0 +1,95 @@
+"""Mentions and entities under construction, with their evidence.
+
+Shared by the document-level steps: a :class:`DocMention` is one mention
+with offsets into the normalised document text, a :class:`Group` is an
+entity being built from its mentions, and the helpers turn offsets into
+sentences and :class:`~bluecarbon.model.Evidence`.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from bluecarbon.model import DEPARTMENT, FIRM, INSTITUTE, Entity, Evidence
+from nlp.candidates import Mention
+from nlp.normalize import NormText
+
+ORG_TYPES = (FIRM, INSTITUTE, DEPARTMENT)
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+LEGAL_SUFFIX = re.compile(r"(集团股份有限公司|集团有限公司|股份有限公司|有限责任公司|有限公司|公司|集团)$")
+
+
+@dataclass
+class DocMention:
+    """A mention with offsets into the normalised document text."""
+
+    mention: Mention
+    start: int
+    end: int
+    name: str
+    label: str
+    key: str = ""
+    extra_aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    """An entity under construction with its mentions."""
+
+    entity: Entity
+    mentions: list[DocMention]
+    key: str
+    part_of: list[str] = field(default_factory=list)
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        return [(item.start, item.end) for item in self.mentions]
+
+
+_BOUNDARY_CACHE: dict[int, tuple[str, list[int]]] = {}
+
+
+def _boundaries(text: str) -> list[int]:
+    """Offsets just after each sentence end of ``text``, cached per text."""
+    cached = _BOUNDARY_CACHE.get(id(text))
+    if cached is not None and cached[0] is text:
+        return cached[1]
+    ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+    _BOUNDARY_CACHE.clear()
+    _BOUNDARY_CACHE[id(text)] = (text, ends)
+    return ends
+
+
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return the sentence around [start, end): after the previous end mark
+    up to and including the next one (a line break is not included)."""
+    ends = _boundaries(text)
+    index = bisect_right(ends, start)
+    left = ends[index - 1] if index > 0 else 0
+    index = bisect_right(ends, max(start, end - 1))
+    right = ends[index] if index < len(ends) else len(text)
+    if right > 0 and right <= len(text) and text[right - 1] == "\n":
+        right -= 1
+    return left, right
+
+
+def evidence_at(norm: NormText, start: int, end: int) -> Evidence:
+    """Return the evidence for the normalised span [start, end): original
+    offsets and the original text of its sentence."""
+    sentence_start, sentence_end = sentence_span(norm.text, start, end)
+    original_start, original_end = norm.span(start, end)
+    sentence_original = norm.span(sentence_start, sentence_end)
+    sentence = norm.original[sentence_original[0] : sentence_original[1]].strip()
+    return Evidence(sentence=sentence, start=original_start, end=original_end)
+
+
+def occurrences(text: str, needle: str) -> list[int]:
+    """Return the start of every non-overlapping occurrence of ``needle``."""
+    positions = []
+    start = text.find(needle)
+    while start >= 0:
+        positions.append(start)
+        start = text.find(needle, start + len(needle))
+    return positions
