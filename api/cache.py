@@ -8,7 +8,7 @@ combination, and candidate and firm rows by key, for ``ttl`` seconds.
 An order older than that is still served for up to another ``ttl``
 seconds while a background thread reads its replacement, so requests
 rarely wait for a sort. A rank or load run by another process therefore
-shows after at most ``2 * ttl`` seconds; a review stored through this
+shows after at most ``2 * ttl`` seconds. A review stored through this
 server clears the cache at once.
 """
 

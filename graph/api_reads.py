@@ -373,6 +373,7 @@ def neighbourhoods(store, centres, depth: int, max_relationships: int) -> dict[s
     if depth not in (1, 2):
         raise GraphError(f"depth={depth} is not supported; use 1 or 2")
     found = entities_by_key(store, centres)
+
     result: dict[str, dict] = {}
     # frontier: node key -> (label, centres reaching it)
     frontier: dict[str, tuple[str, set[str]]] = {}
@@ -383,6 +384,7 @@ def neighbourhoods(store, centres, depth: int, max_relationships: int) -> dict[s
             "truncated": False,
         }
         frontier[key] = (row["type"], {key})
+
     types = "|".join(RELATION_TYPES)
     for _ in range(depth):
         by_label: dict[str, list[str]] = defaultdict(list)
@@ -403,6 +405,7 @@ def neighbourhoods(store, centres, depth: int, max_relationships: int) -> dict[s
                 for centre in sorted(frontier[row["origin"]][1]):
                     _add_neighbour(result[centre], row, max_relationships, centre, next_frontier)
         frontier = {k: v for k, v in next_frontier.items() if v[0] not in NOT_EXPANDED}
+
     for item in result.values():
         item["nodes"] = sorted(item["nodes"].values(), key=lambda n: n["key"])
         item["relationships"] = sorted(
