@@ -213,43 +213,46 @@ class GraphStore:
         }
 
     def checksum(self) -> str:
-        """Return a SHA-256 over every node and relationship with its
+        """Return a hash over every node and relationship with its
         properties, independent of order and of internal ids.
 
+        Each item's SHA-256 is added modulo 2**256, so the result does not
+        depend on order and the rows are streamed, not held in memory.
         Migration nodes are left out (see CHECKSUM_EXCLUDED_LABELS).
         Relationships are identified by type, the endpoints' labels and keys,
         and their properties.
         """
-        digests: list[str] = []
         node_query = (
             "MATCH (n) WHERE none(label IN labels(n) WHERE label IN $excluded) "
             "RETURN labels(n) AS labels, properties(n) AS properties"
         )
-        for row in self.read(
-            node_query, "compute a checksum", excluded=list(CHECKSUM_EXCLUDED_LABELS)
-        ):
-            digests.append(_digest(["node", sorted(row["labels"]), row["properties"]]))
         relationship_query = (
             "MATCH (a)-[r]->(b) RETURN type(r) AS type, labels(a) AS a_labels, "
             "a.key AS a_key, labels(b) AS b_labels, b.key AS b_key, "
             "properties(r) AS properties"
         )
-        for row in self.read(relationship_query, "compute a checksum"):
-            digests.append(
-                _digest(
-                    [
-                        "relationship",
-                        row["type"],
-                        sorted(row["a_labels"]),
-                        row["a_key"],
-                        sorted(row["b_labels"]),
-                        row["b_key"],
-                        row["properties"],
-                    ]
-                )
-            )
-        digests.sort()
-        return hashlib.sha256("\n".join(digests).encode("ascii")).hexdigest()
+
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            total = 0
+            nodes = tx.run(node_query, excluded=list(CHECKSUM_EXCLUDED_LABELS))
+            for record in nodes:
+                item = ["node", sorted(record["labels"]), record["properties"]]
+                total += _digest(item)
+            for record in tx.run(relationship_query):
+                item = [
+                    "relationship",
+                    record["type"],
+                    sorted(record["a_labels"]),
+                    record["a_key"],
+                    sorted(record["b_labels"]),
+                    record["b_key"],
+                    record["properties"],
+                ]
+                total += _digest(item)
+            return total % 2**256
+
+        with self.translate_errors("compute a checksum"), self.session() as session:
+            return f"{session.execute_read(work):064x}"
 
     # -- reads for the API -------------------------------------------------
 
@@ -295,9 +298,9 @@ class GraphStore:
         return reads.search(self, text, limit)
 
 
-def _digest(value: Any) -> str:
+def _digest(value: Any) -> int:
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest(), "big")
 
 
 def open_graph(settings: Settings, *, migrate: bool = True) -> GraphStore:
