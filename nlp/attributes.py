@@ -40,23 +40,44 @@ def mark_removed(groups: list[Group], amendments: Amendments, text: str) -> None
 
 
 def assign_regions(groups: list[Group], text: str, resources: Resources) -> None:
-    places = resources.places_by_length
+    """Set the region of organisations: the place their name starts with,
+    or for a firm without one, the last place named before it in the
+    sentence (荣成市俚岛镇的…公司)."""
     for group in groups:
         entity = group.entity
         if entity.type == TECHNOLOGY or entity.type == PERSON:
             continue
-        name = entity.name
-        for province in resources.provinces:
-            if name.startswith(province + "省"):
-                name = name[len(province) + 1 :]
-                break
-            if name.startswith(province) and not name.startswith(province + "大学"):
-                name = name[len(province) :]
-                break
-        for place in places:
-            if name.startswith(place) and place != "南海新区":
-                entity.region = place
-                break
+        entity.region = _place_prefix(entity.name, resources)
+        if entity.region is None and entity.type == FIRM:
+            entity.region = _place_before(group, text, resources)
+
+
+def _place_prefix(name: str, resources: Resources) -> str | None:
+    for province in resources.provinces:
+        if name.startswith(province + "省"):
+            name = name[len(province) + 1 :]
+            break
+        if name.startswith(province) and not name.startswith(province + "大学"):
+            name = name[len(province) :]
+            break
+    for place in resources.places_by_length:
+        if name.startswith(place) and place != "南海新区":
+            return place
+    return None
+
+
+def _place_before(group: Group, text: str, resources: Resources) -> str | None:
+    for item in sorted(group.mentions, key=lambda mention: mention.start):
+        low, _ = sentence_span(text, item.start, item.end)
+        head = text[low : item.start]
+        best = None
+        for place in resources.places_by_length:
+            position = head.rfind(place)
+            if position >= 0 and place != "南海新区" and (best is None or position > best[0]):
+                best = (position, place)
+        if best is not None:
+            return best[1]
+    return None
 
 
 _CREDIT_CODE = re.compile(

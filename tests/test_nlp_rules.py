@@ -213,3 +213,8 @@ def test_inner_term_alias_only_when_head():
 def test_data_field_line_not_a_title():
     info = nlp.extract('name: "烟台蓝鲸海洋装备有限公司",\nlocation: "山东烟台",').document
     assert info.title is None
+
+
+def test_region_from_place_before_firm():
+    text = "在荣成市俚岛镇的鑫海水产有限公司车间里，工人正在分拣海带。"
+    assert _entities(text, FIRM)["鑫海水产有限公司"].region == "荣成"
