@@ -86,12 +86,48 @@ def find_organisations(text: str, tokens: list[Token], resources: Resources) -> 
         elif name.startswith(("市", "省")) and not name.startswith(("市场", "省级", "市级")):
             continue  # a fragment such as 市人民政府 cut from 各区市人民政府
         mentions.append(mention)
+    mentions = _expand_shared_heads(text, mentions, resources)
     mentions.extend(_institute_sections(text, resources))
     mentions.extend(_coordinated_stations(text, resources))
     mentions.extend(_gazetteer_mentions(text, tokens, starts, ends, resources))
     mentions = _resolve_nesting(mentions)
     mentions.extend(_enumerated_firms(text, tokens, covering, mentions, resources))
     return mentions
+
+
+def _expand_shared_heads(text: str, mentions: list[Mention], resources: Resources) -> list[Mention]:
+    """建设A、B、C等X观测站: each listed modifier with the shared head X is one
+    station (A X, B X, C X), and X alone is none."""
+    result = []
+    for mention in mentions:
+        start = mention.start
+        if mention.label != INSTITUTE or start == 0 or text[start - 1] != "等":
+            result.append(mention)
+            continue
+        clause_start = max(text.rfind(mark, 0, start) for mark in "，。；;：:,\n（）“”") + 1
+        items = text[clause_start : start - 1].split("、")
+        if len(items) < 2 or not all(_is_modifier(item, resources) for item in items[1:]):
+            result.append(mention)
+            continue
+        first = items[0]
+        # The first item follows the verb of the clause: keep its last part.
+        first = re.sub(r"^.*?(?:建设|建立|布设|设立|推进|依托|包括|在)", "", first)
+        first = re.sub(r"^(?:市区|城区|全市|全省|沿海|各地)", "", first)
+        items[0] = first
+        position = start - 1 - sum(len(item) + 1 for item in items[1:])
+        begin = position - len(first)
+        for item in items:
+            if _is_modifier(item, resources):
+                name = item + mention.name
+                result.append(Mention(INSTITUTE, begin, mention.end, text[begin : mention.end], name, rule="coordination"))
+    return result
+
+
+def _is_modifier(item: str, resources: Resources) -> bool:
+    """A short modifier such as 桑沟湾大型藻类, not a name of its own."""
+    if not 2 <= len(item) <= 10 or not re.fullmatch(f"[{CJK}]+", item):
+        return False
+    return not any(item.endswith(suffix) for suffix, _ in resources.org_suffixes if len(suffix) >= 2)
 
 
 _FIRM_LIST = re.compile(r"等(?:龙头|骨干|重点)?(企业|公司|单位|集团)")

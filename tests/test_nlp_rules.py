@@ -218,3 +218,13 @@ def test_data_field_line_not_a_title():
 def test_region_from_place_before_firm():
     text = "在荣成市俚岛镇的鑫海水产有限公司车间里，工人正在分拣海带。"
     assert _entities(text, FIRM)["鑫海水产有限公司"].region == "荣成"
+
+
+def test_shared_head_list_expanded():
+    text = "建设市区长门岛浅海、荣成湾大型藻类、养马岛鲍鱼等海洋生态系统连续观测站，建立数据库。"
+    institutes = _entities(text, INSTITUTE)
+    assert set(institutes) == {
+        "长门岛浅海海洋生态系统连续观测站",
+        "荣成湾大型藻类海洋生态系统连续观测站",
+        "养马岛鲍鱼海洋生态系统连续观测站",
+    }
