@@ -108,6 +108,12 @@ class Ledger:
         self.store.mark_failed(url, reason)
         self._count(url, FAILED, reason)
 
+    def sitemap_failed(self, url: str, reason: str) -> None:
+        """Count a sitemap that could not be fetched or read. Sitemaps are
+        not documents, so the store does not record it."""
+        logger.warning("failed: sitemap %s: %s", url, reason)
+        self._count(url, FAILED, f"sitemap: {reason}")
+
     def skipped_by_robots(self, url: str) -> None:
         """Count a URL that robots.txt forbids."""
         self._count(url, SKIPPED_BY_ROBOTS)

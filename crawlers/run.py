@@ -5,7 +5,12 @@ Twisted's reactor cannot be restarted inside a process, so
 
     python -m crawlers.run --data-dir DATA --documents-dir DATA/documents \\
         --report REPORT.json --jobdir DATA/crawl/jobs/KEY [--progress] \\
-        [--set NAME=VALUE ...] URL...
+        [--sources JSON] [--set NAME=VALUE ...] URL...
+
+``--sources`` gives the scope of each start URL (allowed domains, follow
+and deny patterns, sitemaps) as a JSON list of
+:meth:`crawlers.sources.Source.to_json` dicts. Without it each URL's
+same-site links are followed.
 
 The job directory (Scrapy's JOBDIR) keeps the request queue and the seen
 requests of a crawl that was stopped by SIGINT or SIGTERM, so the next run
@@ -27,6 +32,7 @@ import ipaddress
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import sys
@@ -40,6 +46,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawlers.report import CrawlReport
+from crawlers.sources import Source
 from crawlers.spiders.site import SiteSpider
 
 logger = logging.getLogger(__name__)
@@ -69,6 +76,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="stop gracefully (as on SIGTERM) when the parent process exits",
     )
     parser.add_argument(
+        "--sources",
+        type=_sources_value,
+        help="JSON list of source scopes, as crawlers.sources.Source.to_json writes them",
+    )
+    parser.add_argument(
         "--set",
         dest="overrides",
         action="append",
@@ -77,6 +89,19 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="override a Scrapy setting; VALUE is read as JSON when it parses",
     )
     return parser.parse_args(argv)
+
+
+def _sources_value(raw: str) -> list[Source]:
+    try:
+        return [Source.from_json(item) for item in json.loads(raw)]
+    except (json.JSONDecodeError, TypeError, KeyError, re.error) as error:
+        raise argparse.ArgumentTypeError(f"invalid --sources JSON: {error}") from error
+
+
+def crawl_sources(args: argparse.Namespace) -> list[Source]:
+    """Return the sources of the crawl: ``--sources``, or one same-site
+    source per start URL."""
+    return args.sources or [Source.from_url(url) for url in args.urls]
 
 
 def _setting_value(raw: str):
@@ -102,16 +127,23 @@ def is_loopback(url: str) -> bool:
         return False
 
 
+def _is_loopback_source(source: Source) -> bool:
+    urls = [source.url, *source.sitemaps]
+    urls.extend(f"http://{domain}/" for domain in source.allowed_domains)
+    return all(is_loopback(url) for url in urls)
+
+
 def build_settings(args: argparse.Namespace, log_file: Path) -> Settings:
     """Return the crawler's settings with the command-line overrides.
 
     A crawl of loopback servers only (the demo site, tests) runs without
     politeness delays, which exist for remote sites; robots.txt and its
-    Crawl-delay still apply.
+    Crawl-delay still apply. Every start URL, sitemap and allowed domain
+    must be on a loopback host for this.
     """
     settings = Settings()
     settings.setmodule("crawlers.settings", priority="project")
-    if all(is_loopback(url) for url in args.urls):
+    if all(_is_loopback_source(source) for source in crawl_sources(args)):
         settings.set("DOWNLOAD_DELAY", 0, priority=LOOPBACK_PRIORITY)
         settings.set("AUTOTHROTTLE_START_DELAY", 0, priority=LOOPBACK_PRIORITY)
     for item in args.overrides:
@@ -180,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         process = CrawlerProcess(settings)
         process.crawl(
             SiteSpider,
-            urls=list(args.urls),
+            sources=crawl_sources(args),
             data_dir=str(args.data_dir),
             documents_dir=str(args.documents_dir or args.data_dir / "documents"),
             report_path=str(args.report),

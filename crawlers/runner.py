@@ -16,6 +16,8 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -23,43 +25,57 @@ from urllib.parse import unquote, urlsplit
 from bluecarbon.errors import CrawlError
 from crawlers.ledger import Ledger
 from crawlers.report import CrawlReport
+from crawlers.sources import DEMO_URL, Source, parse_entry
 from crawlers.store import DocumentStore
 from crawlers.text import MAX_DOCUMENT_BYTES, UNSUPPORTED_EXTENSIONS
 
 logger = logging.getLogger(__name__)
+
+# Port of the demo site when a source's url is ``demo``. ``bluecarbon demo``
+# uses the same port, so both see the same URLs and a rerun fetches only
+# changed pages.
+DEMO_PORT = 8731
 
 # Seconds the child gets to stop after SIGINT before it is killed.
 CHILD_STOP_TIMEOUT = 60
 
 
 def crawl(
-    sources: list[str],
+    sources: list[str | dict | Source],
     store: DocumentStore,
     *,
     progress: bool = False,
     settings: dict | None = None,
+    demo_port: int = DEMO_PORT,
 ) -> CrawlReport:
     """Fetch ``sources`` into ``store`` and return the run's report.
 
     A source is an http(s) start URL (same-site links are followed), a
-    local folder (every supported file in it, recursively) or a file.
+    local folder (every supported file in it, recursively), a file, or a
+    source entry: a :class:`~crawlers.sources.Source` or a dict with the
+    fields of a ``seeds/sources.yaml`` entry, whose allowed domains,
+    follow and deny patterns and sitemaps scope its crawl. An entry whose
+    url is ``demo`` crawls the bundled demo site, served on 127.0.0.1 at
+    ``demo_port`` for the length of the crawl.
     ``settings`` overrides Scrapy settings by name (e.g. DOWNLOAD_TIMEOUT).
     The data directory is the parent of the store's root: the report is
     also written under ``DATA_DIR/crawl/reports``, next to the crawl's job
     directories and logs.
 
     Raises CrawlError when a source is neither a URL nor an existing path,
-    or when the Scrapy child process fails.
+    or when the Scrapy child process fails, and ConfigError when an entry
+    is invalid.
     """
     http_sources, local_paths = _classify(sources)
     data_dir = store.root.parent
-    report = CrawlReport(sources=list(sources), started_at=_now())
+    report = CrawlReport(sources=[_label(source) for source in sources], started_at=_now())
     ledger = Ledger(store, report, progress=progress)
 
     for path in local_paths:
         _read_local(path, ledger)
     if http_sources:
-        report.merge(_crawl_http(http_sources, store, progress, settings or {}))
+        with _served_demo(http_sources, demo_port) as resolved:
+            report.merge(_crawl_http(resolved, store, progress, settings or {}))
 
     report.finished_at = _now()
     if report.finish_reason is None:
@@ -68,17 +84,58 @@ def crawl(
     return report
 
 
+@contextmanager
+def _served_demo(sources: list[Source], port: int) -> Iterator[list[Source]]:
+    """Serve the demo site while the sources that name it are crawled, and
+    yield the sources with its address in place of ``demo``."""
+    with ExitStack() as stack:
+        if any(source.url == DEMO_URL for source in sources):
+            from crawlers.demo import serve_demo
+
+            try:
+                base_url = stack.enter_context(serve_demo(port=port))
+            except OSError as error:
+                raise CrawlError(
+                    f"cannot serve the demo site on 127.0.0.1:{port} "
+                    f"({error.strerror}); stop the program that uses this port"
+                ) from error
+            netloc = urlsplit(base_url).netloc
+            sources = [
+                source.with_url(f"{base_url}/", (netloc,))
+                if source.url == DEMO_URL
+                else source
+                for source in sources
+            ]
+        yield sources
+
+
+def _label(source: str | dict | Source) -> str:
+    """Return how the report lists a source: as given, or by name."""
+    if isinstance(source, Source):
+        return source.name
+    if isinstance(source, dict):
+        return str(source.get("name") or source.get("url"))
+    return source
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def _classify(sources: list[str]) -> tuple[list[str], list[Path]]:
-    http_sources: list[str] = []
+def _classify(sources: list[str | dict | Source]) -> tuple[list[Source], list[Path]]:
+    http_sources: list[Source] = []
     local_paths: list[Path] = []
-    for source in sources:
+    for index, source in enumerate(sources, start=1):
+        if isinstance(source, dict):
+            source = parse_entry(source, where=f"source entry {index}")
+        if isinstance(source, Source):
+            if source.is_http:
+                http_sources.append(source)
+                continue
+            source = source.url
         scheme = urlsplit(source).scheme.lower()
         if scheme in ("http", "https"):
-            http_sources.append(normalise_start_url(source))
+            http_sources.append(Source.from_url(normalise_start_url(source)))
             continue
         if scheme == "file":
             path = Path(unquote(urlsplit(source).path))
@@ -157,8 +214,9 @@ def job_key(urls: list[str]) -> str:
 
 
 def _crawl_http(
-    urls: list[str], store: DocumentStore, progress: bool, settings: dict
+    sources: list[Source], store: DocumentStore, progress: bool, settings: dict
 ) -> CrawlReport:
+    urls = [source.url for source in sources]
     data_dir = store.root.parent
     crawl_dir = data_dir / "crawl"
     key = job_key(urls)
@@ -177,6 +235,8 @@ def _crawl_http(
         "--jobdir",
         str(crawl_dir / "jobs" / key),
         "--stop-with-parent",
+        "--sources",
+        json.dumps([source.to_json() for source in sources], ensure_ascii=False),
     ]
     if progress:
         command.append("--progress")

@@ -26,7 +26,7 @@ import os
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -441,6 +441,11 @@ class DocumentStore:
         forbade does not, so it is tried again once robots.txt allows it.
         """
         selected = {host.lower() for host in hosts}
+        return self.crawl_state_where(lambda url: url_host(url) in selected)
+
+    def crawl_state_where(self, select: Callable[[str], bool]) -> tuple[list[str], list[str]]:
+        """Return the URLs for which ``select`` returns True, split and
+        sorted as :meth:`crawl_state` does."""
         db = self._connection()
         checked = {row["url"] for row in db.execute("SELECT url FROM documents")}
         checked.update(
@@ -449,8 +454,8 @@ class DocumentStore:
         )
         discovered = {row["url"] for row in db.execute("SELECT url FROM frontier")}
         return (
-            sorted(url for url in checked if url_host(url) in selected),
-            sorted(url for url in discovered - checked if url_host(url) in selected),
+            sorted(url for url in checked if select(url)),
+            sorted(url for url in discovered - checked if select(url)),
         )
 
     # -- reading -------------------------------------------------------------

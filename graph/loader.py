@@ -130,6 +130,7 @@ def load_version(
         # Rows this load created hold their extracted statuses, so the
         # plan gives them without reading them back.
         known=_known_rows(plan, version.key) if fresh else None,
+        partial=plan.document_key,
     )
     log.info("loaded %s: %s", version.key, counts)
     return counts

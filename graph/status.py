@@ -95,7 +95,13 @@ def _date(value: str | None) -> str | None:
 
 
 def recompute(
-    store, document_keys, completing, extra_entities=(), extra_facts=None, known=None
+    store,
+    document_keys,
+    completing,
+    extra_entities=(),
+    extra_facts=None,
+    known=None,
+    partial=None,
 ) -> None:
     """Recompute statuses for the versions of ``document_keys`` and for
     every entity and relationship they mention, treating the version
@@ -103,16 +109,13 @@ def recompute(
 
     ``known`` may give the mention and evidence rows of one version
     (``{"version", "mentions", "evidence"}``) in place of reading them.
+    ``partial`` names a document whose unchanged versions may be skipped
+    (see _versions_in_scope).
     """
     documents = _read_documents(store, sorted(document_keys), completing)
     _read_sources(store, documents, completing)
 
-    versions = {
-        v.key: (doc, v)
-        for doc in documents.values()
-        for v in doc.versions
-        if v.complete
-    }
+    versions = _versions_in_scope(documents, completing, partial)
     to_read = [key for key in versions if not known or key != known["version"]]
     mentions = _read_mentions(store, to_read)
     evidence = _read_evidence(store, to_read)
@@ -155,11 +158,41 @@ def recompute(
     _write_relationships(
         writer, store, facts, evidence_status, current_facts, completing
     )
+    # Version statuses go into the last transaction with the completion
+    # mark: a version whose stored status is current was fully updated, so
+    # a later load may skip it (see _versions_in_scope).
+    writer.flush()
+    _write_versions(writer, documents)
     writer.add(
         "UNWIND $rows AS row MATCH (v:DocumentVersion {key: row}) SET v.complete = true",
         [completing],
     )
     writer.flush()
+
+
+def _versions_in_scope(documents, completing, partial) -> dict:
+    """Return {version key: (document, version)} for the complete versions
+    whose facts need their statuses derived again.
+
+    Every version of a document counts, except for ``partial``: a
+    document that nothing amends or repeals, whose versions other than
+    ``completing`` keep the status stored for them. Their facts' statuses
+    depend only on extraction and supersession, so they are unchanged.
+    """
+    versions = {}
+    for document in documents.values():
+        skip_unchanged = document.key == partial and not document.sources
+        for version in document.versions:
+            if not version.complete:
+                continue
+            if (
+                skip_unchanged
+                and version.key != completing
+                and not _version_changed(version)
+            ):
+                continue
+            versions[version.key] = (document, version)
+    return versions
 
 
 # -- reads -------------------------------------------------------------------
@@ -341,29 +374,41 @@ class _Writer:
         self.pending, self.rows = [], 0
 
 
+def _version_changed(version: VersionState) -> bool:
+    return version.stored != (
+        version.status,
+        version.superseded_on,
+        version.superseded_by,
+    )
+
+
+def _write_versions(writer: _Writer, documents: dict[str, DocumentState]) -> None:
+    rows = [
+        {
+            "key": version.key,
+            "status": version.status,
+            "superseded_on": version.superseded_on,
+            "superseded_by": version.superseded_by,
+        }
+        for document in documents.values()
+        for version in document.versions
+        if version.complete and _version_changed(version)
+    ]
+    writer.add(
+        "UNWIND $rows AS row MATCH (v:DocumentVersion {key: row.key}) "
+        "SET v.status = row.status, v.superseded_on = row.superseded_on, "
+        "v.superseded_by = row.superseded_by",
+        rows,
+    )
+
+
 def _write_documents(writer: _Writer, documents: dict[str, DocumentState]) -> None:
-    version_rows = []
     document_rows = []
     for document in documents.values():
         complete = sorted(
             (v for v in document.versions if v.complete),
             key=lambda v: (v.fetched_at, v.key),
         )
-        for version in complete:
-            if version.stored == (
-                version.status,
-                version.superseded_on,
-                version.superseded_by,
-            ):
-                continue
-            version_rows.append(
-                {
-                    "key": version.key,
-                    "status": version.status,
-                    "superseded_on": version.superseded_on,
-                    "superseded_by": version.superseded_by,
-                }
-            )
         if not complete:
             continue
         latest = complete[-1]
@@ -382,12 +427,6 @@ def _write_documents(writer: _Writer, documents: dict[str, DocumentState]) -> No
         }
         if _changed(document.stored, props):
             document_rows.append({"key": document.key, "props": props})
-    writer.add(
-        "UNWIND $rows AS row MATCH (v:DocumentVersion {key: row.key}) "
-        "SET v.status = row.status, v.superseded_on = row.superseded_on, "
-        "v.superseded_by = row.superseded_by",
-        version_rows,
-    )
     writer.add(
         "UNWIND $rows AS row MATCH (d:Document {key: row.key}) SET d += row.props",
         document_rows,

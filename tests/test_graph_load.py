@@ -422,6 +422,37 @@ def test_old_version_loaded_late_stays_superseded(graph_store):
     assert graph_store.checksum() == in_order
 
 
+def test_three_versions_any_order_same_graph(graph_store):
+    pages = [
+        (page_version("v1", "2024-01-01T00:00:00Z"), ("威海甲公司", "威海乙公司")),
+        (page_version("v2", "2024-02-01T00:00:00Z"), ("威海乙公司", "威海丙公司")),
+        (page_version("v3", "2024-03-01T00:00:00Z"), ("威海丙公司", "威海丁公司")),
+    ]
+    checksums = []
+    for order in ((0, 1, 2), (2, 0, 1), (0, 2, 1)):
+        graph_store.write("MATCH (n) DETACH DELETE n")
+        graph_store.migrate()
+        for index in order:
+            page, names = pages[index]
+            graph_store.load(page, page_extraction(*names))
+        checksums.append(graph_store.checksum())
+
+    assert checksums[1] == checksums[0]
+    assert checksums[2] == checksums[0]
+    statuses = {
+        name: node(graph_store, "Firm", f"Firm:{name}")["status"]
+        for name in ("威海甲公司", "威海乙公司", "威海丙公司", "威海丁公司")
+    }
+    assert statuses == {
+        "威海甲公司": "removed",
+        "威海乙公司": "removed",
+        "威海丙公司": "current",
+        "威海丁公司": "current",
+    }
+    v1 = node(graph_store, "DocumentVersion", pages[0][0].key)
+    assert v1["superseded_by"] == pages[1][0].key
+
+
 def test_new_extraction_replaces_old_facts(graph_store):
     page = page_version("one", "2024-01-01T00:00:00Z")
     graph_store.load(page, page_extraction("威海甲公司", "威海乙公司"))

@@ -1,11 +1,18 @@
-"""The site spider: crawl start URLs and their same-site links into the
-document store.
+"""The site spider: crawl sources into the document store.
 
 Run it through :func:`crawlers.crawl` or from the repository root::
 
     scrapy crawl site -a urls=http://127.0.0.1:8000/ -s BLUECARBON_DATA_DIR=./data
 
-Without ``urls`` it crawls the http(s) entries of ``seeds/sources.yaml``.
+A bare start URL has its same-site links followed. A declared source
+(:class:`crawlers.sources.Source`) has only the links followed that are
+within its allowed domains, match one of its follow patterns (when it has
+any) and match none of its deny patterns. Its sitemaps (a sitemap, a
+sitemap index, or a robots.txt whose ``Sitemap:`` lines name sitemaps)
+add the page URLs that they list, filtered the same way.
+Without ``urls`` or ``sources`` it crawls the http(s) entries of
+``seeds/sources.yaml``.
+
 Each run also re-checks, with conditional requests, every URL that the
 store already contains or has discovered on those sites. Pages that
 changed, vanished or were never reached by a killed run are thus found
@@ -19,7 +26,9 @@ import logging
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
 
 import scrapy
 from scrapy.exceptions import (
@@ -30,6 +39,8 @@ from scrapy.exceptions import (
     IgnoreRequest,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.internet.error import (
     ConnectionRefusedError as TwistedConnectionRefused,
 )
@@ -42,13 +53,18 @@ from crawlers.ledger import Ledger
 from crawlers.middlewares import ALREADY_CHECKED, RECHECK_META
 from crawlers.report import CrawlReport
 from crawlers.runner import normalise_start_url
-from crawlers.sources import load_sources
+from crawlers.sources import Source, domain_host, is_http_url, load_source_entries
 from crawlers.store import DocumentStore
 from crawlers.text import KIND_HTML, UNSUPPORTED_EXTENSIONS, extract_links
 
 logger = logging.getLogger(__name__)
 
 HANDLED_STATUSES = [304, 404, 410]
+
+# Request meta key with the name of the source a request belongs to.
+SOURCE_META = "bluecarbon_source"
+SITEMAP_PRIORITY = 10
+GZIP_MAGIC = b"\x1f\x8b\x08"
 
 # What to do about the errors that crawls of government portals meet most.
 HTTP_ERROR_HINTS = {
@@ -65,13 +81,8 @@ def _skipped_by_extension(url: str) -> bool:
     return "." in name and name.rsplit(".", 1)[-1] in UNSUPPORTED_EXTENSIONS
 
 
-def _host_allowed(url: str, hostnames: set[str]) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return any(host == name or host.endswith("." + name) for name in hostnames)
-
-
 class SiteSpider(scrapy.Spider):
-    """Crawl same-site links from start URLs into the document store."""
+    """Crawl sources into the document store, each within its scope."""
 
     name = "site"
 
@@ -81,23 +92,32 @@ class SiteSpider(scrapy.Spider):
         data_dir: str | None = None,
         documents_dir: str | None = None,
         report_path: str | None = None,
+        sources: list[Source] | None = None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
-        if urls is None:
-            urls = [url for url in load_sources() if url.startswith(("http://", "https://"))]
-        elif isinstance(urls, str):
+        sources = list(sources or [])
+        if isinstance(urls, str):
             urls = [url.strip() for url in re.split(r"[,\s]+", urls) if url.strip()]
-        if not urls:
+        sources.extend(Source.from_url(url) for url in urls or [])
+        if urls is None and not sources:
+            sources = [source for source in load_source_entries() if is_http_url(source.url)]
+        if not sources:
             raise ValueError(
                 "the site spider needs start URLs: pass -a urls=URL[,URL...] "
                 "or list http(s) sources in seeds/sources.yaml"
             )
-        self.start_urls = [normalise_start_url(url) for url in urls]
-        urls = self.start_urls
-        self.hostnames = {(urlsplit(url).hostname or "").lower() for url in urls}
-        self.allowed_domains = sorted(self.hostnames)
-        self.netlocs = {urlsplit(url).netloc.lower() for url in urls}
+        self.sources = [
+            source.with_url(normalise_start_url(source.url), source.allowed_domains)
+            for source in sources
+        ]
+        self.sources_by_name = {source.name: source for source in self.sources}
+        self.start_urls = [source.url for source in self.sources]
+        # Scrapy's OffsiteMiddleware drops requests to any other host names;
+        # each source's own scope is applied by the spider.
+        self.allowed_domains = sorted(
+            {domain_host(domain) for source in self.sources for domain in source.allowed_domains}
+        )
         self._data_dir_argument = data_dir
         self._documents_dir_argument = documents_dir
         self.report_path = Path(report_path) if report_path else None
@@ -123,7 +143,12 @@ class SiteSpider(scrapy.Spider):
     # -- requests ------------------------------------------------------------
 
     def _request(
-        self, url: str, *, dont_filter: bool = False, conditional: bool = True
+        self,
+        url: str,
+        source: Source,
+        *,
+        dont_filter: bool = False,
+        conditional: bool = True,
     ) -> scrapy.Request:
         assert self.ledger is not None
         headers = self.ledger.store.conditional_headers(url) if conditional else {}
@@ -133,26 +158,53 @@ class SiteSpider(scrapy.Spider):
             errback=self.on_error,
             headers=headers,
             dont_filter=dont_filter,
-            meta={"handle_httpstatus_list": HANDLED_STATUSES, RECHECK_META: dont_filter},
+            meta={
+                "handle_httpstatus_list": HANDLED_STATUSES,
+                RECHECK_META: dont_filter,
+                SOURCE_META: source.name,
+            },
         )
+
+    def _sitemap_request(self, url: str, source: Source) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_sitemap,
+            errback=self.on_sitemap_error,
+            # Sitemaps come before pages, so their URLs join the queue early.
+            priority=SITEMAP_PRIORITY,
+            meta={SOURCE_META: source.name},
+        )
+
+    def _source_of(self, request) -> Source:
+        return self.sources_by_name[request.meta[SOURCE_META]]
+
+    def _known_url_source(self, url: str) -> Source | None:
+        for source in self.sources:
+            if source.covers_known_url(url):
+                return source
+        return None
 
     async def start(self):
         # Start URLs go through the duplicate filter too: a page linking to
         # itself is fetched once, and a resumed job skips what it fetched.
         assert self.ledger is not None
-        for url in self.start_urls:
-            yield self._request(url)
+        for source in self.sources:
+            yield self._request(source.url, source)
+            for sitemap in source.sitemaps:
+                yield self._sitemap_request(sitemap, source)
         starts = set(self.start_urls)
-        checked, unvisited = self.ledger.store.crawl_state(self.netlocs)
+        checked, unvisited = self.ledger.store.crawl_state_where(
+            lambda url: self._known_url_source(url) is not None
+        )
         for url in checked:
             if url not in starts and not _skipped_by_extension(url):
-                yield self._request(url)
+                yield self._request(url, self._known_url_source(url))
         # A link found but never checked may have been in flight when an
         # earlier run stopped. The resumed job's duplicate filter has seen
         # it already, so its request bypasses the filter.
         for url in unvisited:
             if url not in starts and not _skipped_by_extension(url):
-                yield self._request(url, dont_filter=True)
+                yield self._request(url, self._known_url_source(url), dont_filter=True)
 
     # -- responses -----------------------------------------------------------
 
@@ -186,7 +238,11 @@ class SiteSpider(scrapy.Spider):
             if self.ledger.store.latest_version(url) is None:
                 # A redirect carried the validators of the URL it started
                 # from, and the target has no stored version to keep.
-                return [self._request(url, dont_filter=True, conditional=False)]
+                return [
+                    self._request(
+                        url, self._source_of(response.request), dont_filter=True, conditional=False
+                    )
+                ]
             await asyncio.to_thread(self.ledger.unchanged, url)
             return []
         if response.status in (404, 410):
@@ -212,13 +268,75 @@ class SiteSpider(scrapy.Spider):
         except DocumentError as error:
             logger.warning("no links read from %s: %s", url, error)
             return []
+        source = self._source_of(response.request)
         follow = [
             link
             for link in links
-            if _host_allowed(link, self.hostnames) and not _skipped_by_extension(link)
+            if source.allows(link) and not _skipped_by_extension(link)
         ]
         await asyncio.to_thread(self.ledger.store.add_to_frontier, follow, url)
-        return [self._request(link) for link in follow]
+        return [self._request(link, source) for link in follow]
+
+    # -- sitemaps ------------------------------------------------------------
+
+    async def parse_sitemap(self, response):
+        """Request the pages and nested sitemaps that a sitemap, a sitemap
+        index or a robots.txt lists, within the source's scope."""
+        assert self.ledger is not None
+        source = self._source_of(response.request)
+        try:
+            kind, urls = read_sitemap(
+                response.body,
+                url=response.url,
+                max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"),
+            )
+        except DocumentError as error:
+            self.ledger.sitemap_failed(response.url, str(error))
+            return
+        if kind == "urlset":
+            pages = [
+                url for url in urls if source.allows(url) and not _skipped_by_extension(url)
+            ]
+            logger.info(
+                "sitemap %s lists %d URLs, %d within the source %s",
+                response.url,
+                len(urls),
+                len(pages),
+                source.name,
+            )
+            await asyncio.to_thread(self.ledger.store.add_to_frontier, pages, response.url)
+            for url in pages:
+                yield self._request(url, source)
+            return
+        # A sitemap index or a robots.txt names further sitemaps.
+        for url in urls:
+            if source.allows_host(url):
+                yield self._sitemap_request(url, source)
+            else:
+                logger.warning(
+                    "sitemap %s named by %s is outside the allowed domains of %s; not requested",
+                    url,
+                    response.url,
+                    source.name,
+                )
+
+    def on_sitemap_error(self, failure):
+        assert self.ledger is not None
+        request = failure.request
+        error = failure.value
+        if failure.check(HttpError):
+            status = error.response.status
+            if status in (404, 410) and urlsplit(request.url).path.endswith("/robots.txt"):
+                # A site without robots.txt has no Sitemap: lines to read.
+                logger.info("no robots.txt at %s, so it names no sitemaps", request.url)
+                return
+            reason = f"HTTP {status} from the server"
+        elif failure.check(IgnoreRequest) and "robots.txt" in str(error):
+            self.ledger.skipped_by_robots(request.url)
+            return
+        else:
+            reason = f"{type(error).__name__}: {error}"
+        self.ledger.sitemap_failed(request.url, reason)
 
     def on_error(self, failure):
         assert self.ledger is not None
@@ -284,6 +402,40 @@ class SiteSpider(scrapy.Spider):
         if self.report_path is not None:
             report.save(self.report_path)
         logger.info("crawl closed (%s): %s", reason, str(report).splitlines()[0])
+
+
+def read_sitemap(body: bytes, *, url: str, max_size: int = 0) -> tuple[str, list[str]]:
+    """Return the type and the URLs of a sitemap document.
+
+    The type is ``urlset`` (page URLs), ``sitemapindex`` (sitemap URLs) or
+    ``robots`` for a robots.txt, whose ``Sitemap:`` lines name sitemaps.
+    A gzip-compressed sitemap is decompressed up to ``max_size`` bytes
+    (0: no limit). Relative URLs are resolved against ``url``.
+    Raises DocumentError when the body is not a sitemap.
+    """
+    if urlsplit(url).path.lower().endswith("/robots.txt"):
+        return "robots", list(dict.fromkeys(sitemap_urls_from_robots(body, base_url=url)))
+    if body[:3] == GZIP_MAGIC:
+        try:
+            body = gunzip(body, max_size=max_size)
+        except (OSError, EOFError) as error:
+            raise DocumentError(f"sitemap {url} is not readable gzip: {error}") from error
+        except ValueError as error:
+            # Scrapy 2.19 raises a private ValueError subclass at max_size.
+            raise DocumentError(
+                f"sitemap {url} decompresses to more than DOWNLOAD_MAXSIZE ({max_size} bytes)"
+            ) from error
+    try:
+        sitemap = Sitemap(body)
+    except (StopIteration, lxml.etree.XMLSyntaxError) as error:
+        raise DocumentError(f"sitemap {url} is not XML") from error
+    if sitemap.type not in ("urlset", "sitemapindex"):
+        raise DocumentError(
+            f"sitemap {url} has the root element {sitemap.type!r}, "
+            "not urlset or sitemapindex"
+        )
+    urls = [urljoin(url, entry["loc"]) for entry in sitemap if entry.get("loc")]
+    return sitemap.type, list(dict.fromkeys(urls))
 
 
 def _header(response, name: bytes) -> str | None:
