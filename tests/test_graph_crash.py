@@ -10,10 +10,27 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 from graph.synthetic import synthetic_corpus
 
-ENTITIES = 500
+ENTITIES = 300
 PER_VERSION = 100
+
+# Queries that return a positive count once the load of version $key has
+# reached a stage: its Evidence written (entities done, relationships not
+# yet), or its LOCATED_IN relationships written (the last batch before
+# documents are linked and statuses derived).
+STAGES = {
+    "evidence": (
+        "MATCH (v:DocumentVersion {key: $key}) "
+        "MATCH (e:Evidence)-[:FROM_VERSION]->(v) RETURN count(e) AS n"
+    ),
+    "relationships": (
+        "MATCH (v:DocumentVersion {key: $key})<-[:MENTIONED_IN]-(n:Firm) "
+        "MATCH (n)-[r:LOCATED_IN]->() RETURN count(r) AS n"
+    ),
+}
 
 LOADER = textwrap.dedent(
     """
@@ -46,9 +63,9 @@ def _loader_environment(settings, tmp_path) -> dict:
     return environment
 
 
-def _kill_during_version(store, command, environment, log_path, version_key) -> None:
-    """Run the loader and SIGKILL it once ``version_key`` has Evidence
-    written but is not complete, that is, in the middle of its load."""
+def _kill_during_version(store, command, environment, log_path, stage, version_key):
+    """Run the loader and SIGKILL it once the load of ``version_key`` has
+    reached ``stage`` (see STAGES)."""
     with (
         open(log_path, "w", encoding="utf-8") as log,
         subprocess.Popen(
@@ -61,13 +78,8 @@ def _kill_during_version(store, command, environment, log_path, version_key) -> 
         try:
             deadline = time.monotonic() + 120
             while process.poll() is None and time.monotonic() < deadline:
-                rows = store.read(
-                    "MATCH (v:DocumentVersion {key: $key}) "
-                    "OPTIONAL MATCH (e:Evidence)-[:FROM_VERSION]->(v) "
-                    "RETURN v.complete AS complete, count(e) AS evidence",
-                    key=version_key,
-                )
-                if rows and rows[0]["evidence"] > 0:
+                rows = store.read(STAGES[stage], key=version_key)
+                if rows and rows[0]["n"] > 0:
                     os.kill(process.pid, signal.SIGKILL)
                     break
                 time.sleep(0.01)
@@ -79,7 +91,10 @@ def _kill_during_version(store, command, environment, log_path, version_key) -> 
     assert process.returncode == -signal.SIGKILL, log_path.read_text(encoding="utf-8")
 
 
-def test_killed_load_rerun_matches_clean_load(graph_store, graph_settings, tmp_path):
+@pytest.mark.parametrize("stage", sorted(STAGES))
+def test_killed_load_rerun_matches_clean_load(
+    graph_store, graph_settings, tmp_path, stage
+):
     corpus = synthetic_corpus(ENTITIES, per_version=PER_VERSION)
     command = [
         sys.executable,
@@ -93,7 +108,7 @@ def test_killed_load_rerun_matches_clean_load(graph_store, graph_settings, tmp_p
     environment = _loader_environment(graph_settings, tmp_path)
     third = corpus[2][0].key
     _kill_during_version(
-        graph_store, command, environment, tmp_path / "loader.log", third
+        graph_store, command, environment, tmp_path / "loader.log", stage, third
     )
 
     complete = graph_store.read(
