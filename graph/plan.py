@@ -131,6 +131,14 @@ class _Planner:
                 )
                 self.skipped += 1
                 continue
+            if not keys.normalise(entity.name):
+                log.warning(
+                    "skipping a %s with an empty name in %s",
+                    entity.type,
+                    self.version.key,
+                )
+                self.skipped += 1
+                continue
             self._add_entity(entity)
 
     def _add_entity(self, entity: Entity) -> EntityRow:
@@ -202,6 +210,9 @@ class _Planner:
         for relation in self.extraction.relations:
             if relation.type not in RELATION_TYPES:
                 self._skip_relation(relation, "unknown relationship type")
+                continue
+            if not keys.normalise(relation.head) or not keys.normalise(relation.tail):
+                self._skip_relation(relation, "empty endpoint name")
                 continue
             head = self._endpoint_key(
                 relation.head_type, relation.head, relation.evidence

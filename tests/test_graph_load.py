@@ -595,6 +595,38 @@ def test_relation_endpoint_added_as_entity(graph_store):
     )
 
 
+def test_unusable_records_skipped(graph_store):
+    firm = entity(FIRM, "威海庚公司", "威海庚公司。")
+    counts = graph_store.load(
+        version("https://www.example.cn/e.html"),
+        Extraction(
+            entities=[
+                firm,
+                Entity(type=FIRM, name="  "),
+                Entity(type="Vessel", name="海大一号"),
+                entity(FIRM, "威海辛公司", "威海辛公司。", industries=["远洋渔业"]),
+            ],
+            relations=[
+                relation(firm, "OWNS", firm, "威海庚公司。"),
+                Relation(
+                    head="",
+                    head_type=FIRM,
+                    type=DEVELOPS,
+                    tail="x",
+                    tail_type=TECHNOLOGY,
+                ),
+            ],
+        ),
+    )
+
+    assert counts["skipped"] == 5
+    assert counts["entities"] == 2
+    assert sorted(e["name"] for e in graph_store.entities()) == [
+        "威海庚公司",
+        "威海辛公司",
+    ]
+
+
 def test_credit_code_identifies_firm(graph_store):
     graph_store.load(
         version("https://www.example.cn/a.html"),
