@@ -684,17 +684,17 @@ def test_entities_filters(graph_store):
 def test_neighbours_two_hops(graph_store):
     graph_store.load(*plan())
 
-    one = graph_store.neighbours(SDU_KEY, depth=1)
-    two = graph_store.neighbours(SDU_KEY, depth=2)
+    one_hop = graph_store.neighbours(SDU_KEY, depth=1)
+    two_hops = graph_store.neighbours(SDU_KEY, depth=2)
 
-    assert {n["key"] for n in one["nodes"]} == {SDU_KEY, HAIDA_KEY}
-    assert {n["key"] for n in two["nodes"]} == {
+    assert {n["key"] for n in one_hop["nodes"]} == {SDU_KEY, HAIDA_KEY}
+    assert {n["key"] for n in two_hops["nodes"]} == {
         SDU_KEY,
         HAIDA_KEY,
         "industry:15",
         "place:荣成市",
     }
-    assert {(r["type"], r["head"], r["tail"]) for r in two["relationships"]} == {
+    assert {(r["type"], r["head"], r["tail"]) for r in two_hops["relationships"]} == {
         ("COOPERATES_WITH", SDU_KEY, HAIDA_KEY),
         ("IN_INDUSTRY", HAIDA_KEY, "industry:15"),
         ("LOCATED_IN", HAIDA_KEY, "place:荣成市"),

@@ -231,7 +231,7 @@ def test_start_retries_taken_port(tmp_path, monkeypatch):
         taken.listen()
         ports = iter([taken.getsockname()[1]])
         real_free_port = graph.server._free_port
-        # The first Bolt port offered is one this test holds open.
+        # The first Bolt port offered is one this test keeps listening on.
         monkeypatch.setattr(
             graph.server, "_free_port", lambda: next(ports, None) or real_free_port()
         )
