@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     crawl = commands.add_parser("crawl", help="fetch sources into the document store")
-    crawl.add_argument("sources", nargs="+", metavar="SOURCE", help="http(s) start URL, folder or file")
+    crawl.add_argument("sources", nargs="*", metavar="SOURCE", help="http(s) start URL, folder or file")
+    _add_source_options(crawl)
     crawl.set_defaults(handler=run_crawl)
 
     extract = commands.add_parser(
@@ -64,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.set_defaults(handler=run_extract)
 
     build = commands.add_parser("build", help="crawl, extract, load and rank in one go")
-    build.add_argument("sources", nargs="+", metavar="SOURCE", help="http(s) start URL, folder or file")
+    build.add_argument("sources", nargs="*", metavar="SOURCE", help="http(s) start URL, folder or file")
+    _add_source_options(build)
     build.set_defaults(handler=run_build)
 
     load = commands.add_parser(
@@ -137,6 +139,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_source_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sources",
+        dest="sources_file",
+        metavar="FILE",
+        help="sources file to read --source names from; with no SOURCE and no "
+        "--source, every entry except kind demo is crawled "
+        "(default: seeds/sources.yaml)",
+    )
+    parser.add_argument(
+        "--source",
+        dest="source_names",
+        action="append",
+        metavar="NAME",
+        help="crawl the entry of this name in the sources file; repeatable",
+    )
+
+
+def _selected_sources(args) -> list:
+    from crawlers.sources import select_sources
+
+    path = Path(args.sources_file) if args.sources_file else None
+    return select_sources(args.sources, args.source_names, path)
+
+
 def _add_candidate_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--industry", help="one of the six industries, by name")
     parser.add_argument("--region", help="only candidates from this region")
@@ -159,7 +186,7 @@ def _positive_int(value: str) -> int:
 def run_crawl(args, settings: Settings) -> int:
     from bluecarbon import pipeline
 
-    report = pipeline.crawl(settings, args.sources, progress=True)
+    report = pipeline.crawl(settings, _selected_sources(args), progress=True)
     print(report)
     return 0
 
@@ -191,7 +218,7 @@ def run_extract(args, settings: Settings) -> int:
 def run_build(args, settings: Settings) -> int:
     from bluecarbon import pipeline
 
-    crawl_report, load_report = pipeline.build(settings, args.sources, progress=True)
+    crawl_report, load_report = pipeline.build(settings, _selected_sources(args), progress=True)
     print(crawl_report)
     print(load_report)
     return 0
