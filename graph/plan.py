@@ -28,6 +28,7 @@ from bluecarbon.model import (
     PLACE,
     RELATION_TYPES,
     REMOVED,
+    SHORT_NAME_OF,
     Entity,
     Evidence,
     Extraction,
@@ -214,6 +215,8 @@ class _Planner:
             if not keys.normalise(relation.head) or not keys.normalise(relation.tail):
                 self._skip_relation(relation, "empty endpoint name")
                 continue
+            if relation.type == SHORT_NAME_OF and self._add_short_name(relation):
+                continue
             head = self._endpoint_key(
                 relation.head_type, relation.head, relation.evidence
             )
@@ -223,6 +226,9 @@ class _Planner:
             if head is None or tail is None or relation.head_type not in ENTITY_LABELS:
                 self._skip_relation(relation, "unknown endpoint type or industry")
                 continue
+            if head == tail:
+                self._skip_relation(relation, "both ends are the same entity")
+                continue
             self._add_fact(
                 relation.type,
                 (relation.head_type, head),
@@ -231,6 +237,19 @@ class _Planner:
                 relation.status,
                 relation.confidence,
             )
+
+    def _add_short_name(self, relation) -> bool:
+        """Record the head of a SHORT_NAME_OF as an alias of its tail and
+        return True, unless the head is an entity of its own."""
+        tail = self.by_name.get((relation.tail_type, keys.normalise(relation.tail)))
+        head = self.by_name.get((relation.head_type, keys.normalise(relation.head)))
+        if tail is None or head not in (None, tail):
+            return False
+        self.entities[tail].aliases.add(relation.head)
+        self.by_name.setdefault(
+            (relation.head_type, keys.normalise(relation.head)), tail
+        )
+        return True
 
     def _skip_relation(self, relation, reason: str) -> None:
         log.warning(

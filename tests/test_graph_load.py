@@ -14,6 +14,7 @@ from bluecarbon.model import (
     INSTITUTE,
     PERSON,
     REMOVED,
+    SHORT_NAME_OF,
     TECHNOLOGY,
     DocumentInfo,
     Entity,
@@ -625,6 +626,24 @@ def test_unusable_records_skipped(graph_store):
         "威海庚公司",
         "威海辛公司",
     ]
+
+
+def test_short_name_becomes_alias(graph_store):
+    haida = entity(FIRM, "威海海大水产有限公司", "威海海大水产有限公司（海大水产）。")
+    short = Entity(type=FIRM, name="海大")
+    graph_store.load(
+        version("https://www.example.cn/f.html"),
+        Extraction(
+            entities=[haida],
+            relations=[relation(short, SHORT_NAME_OF, haida, "海大")],
+        ),
+    )
+
+    firms = graph_store.entities(label=FIRM)
+
+    assert [f["name"] for f in firms] == ["威海海大水产有限公司"]
+    assert firms[0]["aliases"] == ["海大"]
+    assert graph_store.stats()["relationships"].get(SHORT_NAME_OF) is None
 
 
 def test_credit_code_identifies_firm(graph_store):
