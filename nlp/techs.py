@@ -43,7 +43,8 @@ _TECH_VERBS = {
 }
 _FRAME_HEAD = re.compile(
     r"(?:等|及其他)(?:[^。；;！？!?，,（）]{0,12}?(?:装备|设备|装置|仪器|器材|材料)"
-    r"|(?:方向|领域)?的?[^。；;！？!?，,（）]{0,6}?(?:难题|关键技术|核心技术|技术难题|技术攻关))"
+    r"|(?:方向|领域)?的?[^。；;！？!?，,（）]{0,6}?(?:难题|关键技术|核心技术|技术难题|技术攻关)"
+    r"|[^。；;！？!?，,（）]{0,4}?(?:工具|软件|数据库))"
 )
 _CODE = re.compile(
     r"(?<![A-Za-z0-9\-])([A-Z]{1,3}\d{2,5}[A-Z]?)(?![A-Za-z0-9])"
@@ -138,7 +139,7 @@ def _walk_left(text, tokens, covering, start, resources) -> int:
         numeral_word = tag == "m" and len(word) >= 3 and not word.startswith("第")  # 多层次
         if tag.startswith(_STOP_TAGS) and word not in _TECH_VERBS and not numeral_word:
             break
-        if start - token.start > MAX_TECH:
+        if _visible_length(text[token.start : start]) > MAX_TECH:
             break
         position = token.start
     return position
@@ -152,22 +153,38 @@ def _adverb_and_opener(word: str) -> bool:
     return any(word.startswith(adverb) and word[len(adverb) :] in _OPENERS for adverb in _ADVERBS)
 
 
+_LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
+_ACRONYM = re.compile(r"（([A-Za-z]{2,8})）")
+_SHORT_QUOTE = re.compile(r"“[^“”。，；\n]{1,20}”")
+# Verbs that introduce the first item of a list: 利用DIALOG、….
+_LEADING_VERB = re.compile(r"(?:利用|借助|采用|使用|通过|依托|应用|包括)?")
+
+
+def _visible_length(name: str) -> int:
+    """Length of a name, counting a run of Latin letters or digits as two."""
+    return len(_LATIN_RUN.sub("AA", name))
+
+
 def _enumerations(text, tokens, covering, resources) -> list[Mention]:
-    """Items of "A、B、C等…装备" lists."""
+    """Items of "A、B、C等…装备" lists. An item may end in its acronym,
+    专利分析平台（TI）, which becomes an alias."""
+    # Acronym brackets and short quotations are masked so that they do not
+    # end the clause.
+    masked = _ACRONYM.sub(lambda match: "\0" * len(match.group()), text)
+    masked = _SHORT_QUOTE.sub(lambda match: "\1" * len(match.group()), masked)
     mentions = []
     for match in re.finditer("等|及其他", text):
         head = _FRAME_HEAD.match(text, match.start())
         if head is None:
             continue
         clause_start = max(
-            text.rfind(mark, 0, match.start()) for mark in "，。；;：:,\n（）“”"
+            masked.rfind(mark, 0, match.start()) for mark in "，。；;：:,\n（）“”"
         ) + 1
-        segment = text[clause_start : match.start()]
+        segment = masked[clause_start : match.start()]
         if "、" not in segment:
             continue
-        offset = clause_start
         items = re.split("(、|及|和)", segment)
-        position = offset
+        position = clause_start
         for index, item in enumerate(items):
             if item in ("、", "及", "和"):
                 position += len(item)
@@ -175,14 +192,29 @@ def _enumerations(text, tokens, covering, resources) -> list[Mention]:
             item_start = position
             item_end = position + len(item)
             position = item_end
-            if index == 0:
+            quoted = _SHORT_QUOTE.search(text, item_start, item_end)
+            if quoted is not None:
+                # 法国“ORBIT专利分析系统”: the quoted part is the name.
+                item_start, item_end = quoted.start() + 1, quoted.end() - 1
+            acronym = _ACRONYM.search(text, item_start, item_end)
+            if acronym is not None and acronym.end() == item_end:
+                item_end = acronym.start()
+            if index == 0 and quoted is None:
                 item_start = _walk_left(text, tokens, covering, item_end, resources)
+                item_start += len(_LEADING_VERB.match(text, item_start).group())
             name = text[item_start:item_end]
-            if not 2 <= len(name) <= 14 or name in resources.tech_generic:
+            if "等" in name:
+                # …防水材料等海洋工程材料: the item ends an earlier list.
+                item_start += name.rindex("等") + 1
+                name = text[item_start:item_end]
+            if not 2 <= _visible_length(name) <= 16 or name in resources.tech_generic:
                 continue
             if not all(_NAME_CHAR.match(char) for char in name):
                 continue
-            mentions.append(Mention(TECHNOLOGY, item_start, item_end, name, name, rule="enumeration"))
+            mention = Mention(TECHNOLOGY, item_start, item_end, name, name, rule="enumeration")
+            if acronym is not None and acronym.end() == position:
+                mention.aliases.append(acronym.group(1))
+            mentions.append(mention)
     return mentions
 
 

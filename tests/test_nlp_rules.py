@@ -228,3 +228,11 @@ def test_shared_head_list_expanded():
         "荣成湾大型藻类海洋生态系统连续观测站",
         "养马岛鲍鱼海洋生态系统连续观测站",
     }
+
+
+def test_tool_list_items_with_acronyms():
+    text = "我们借助OceanData海洋数据分析平台（ODP）、蓝海专利检索（BPS）、德国“MARIS海事数据库”等工具开展分析。"
+    technologies = _entities(text, TECHNOLOGY)
+    assert set(technologies) == {"OceanData海洋数据分析平台", "蓝海专利检索", "MARIS海事数据库"}
+    assert technologies["OceanData海洋数据分析平台"].aliases == ["ODP"]
+    assert technologies["蓝海专利检索"].aliases == ["BPS"]
