@@ -154,6 +154,7 @@ def _adverb_and_opener(word: str) -> bool:
 
 
 _LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
+_LATIN_BRAND = re.compile(f"([A-Za-z][A-Za-z0-9]{{2,}})[{CJK}]{{2,}}$")
 _ACRONYM = re.compile(r"（([A-Za-z]{2,8})）")
 _SHORT_QUOTE = re.compile(r"“[^“”。，；\n]{1,20}”")
 # Verbs that introduce the first item of a list: 利用DIALOG、….
@@ -311,6 +312,10 @@ def _resolve(mentions: list[Mention], resources: Resources) -> list[Mention]:
         tail = _GENERIC_TAIL.search(mention.name)
         if tail and len(mention.name) - len(tail.group()) >= 2:
             mention.aliases.append(mention.name[: tail.start()])
+        brand = _LATIN_BRAND.match(mention.name)
+        if brand and brand.group(1) not in mention.aliases:
+            # ThomsonInnovation专利分析平台 is also called ThomsonInnovation.
+            mention.aliases.append(brand.group(1))
         kept.append(mention)
     # A container made only of lexicon terms (浮标潜标) is replaced by them.
     result = []

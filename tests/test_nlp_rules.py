@@ -234,5 +234,5 @@ def test_tool_list_items_with_acronyms():
     text = "我们借助OceanData海洋数据分析平台（ODP）、蓝海专利检索（BPS）、德国“MARIS海事数据库”等工具开展分析。"
     technologies = _entities(text, TECHNOLOGY)
     assert set(technologies) == {"OceanData海洋数据分析平台", "蓝海专利检索", "MARIS海事数据库"}
-    assert technologies["OceanData海洋数据分析平台"].aliases == ["ODP"]
+    assert technologies["OceanData海洋数据分析平台"].aliases == ["ODP", "OceanData"]
     assert technologies["蓝海专利检索"].aliases == ["BPS"]
