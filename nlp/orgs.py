@@ -96,8 +96,9 @@ def find_organisations(text: str, tokens: list[Token], resources: Resources) -> 
 
 
 def _expand_shared_heads(text: str, mentions: list[Mention], resources: Resources) -> list[Mention]:
-    """建设A、B、C等X观测站: each listed modifier with the shared head X is one
-    station (A X, B X, C X), and X alone is none."""
+    """Expand 建设A、B、C等X观测站 into the stations AX, BX and CX.
+
+    The shared head X alone names no station, so it is dropped."""
     result = []
     for mention in mentions:
         start = mention.start
