@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
+import os
 import sys
 from pathlib import Path
 
@@ -35,6 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of stdout (e.g. `head`) has gone; stop quietly, and
+        # point stdout at /dev/null so that the interpreter's final flush
+        # does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -165,9 +173,15 @@ def _selected_sources(args) -> list:
 
 
 def _add_candidate_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--industry", help="one of the six industries, by name")
+    parser.add_argument(
+        "--industry",
+        type=_industry_name,
+        help="one of the six industries, by Chinese name or plan item number (15-20)",
+    )
     parser.add_argument("--region", help="only candidates from this region")
-    parser.add_argument("--min-score", type=float, help="only candidates scoring at least this")
+    parser.add_argument(
+        "--min-score", type=_finite_float, help="only candidates scoring at least this"
+    )
     parser.add_argument("--top", type=_positive_int, help="at most N candidates per industry")
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument(
@@ -203,7 +217,9 @@ def run_extract(args, settings: Settings) -> int:
                 continue
             extraction = nlp.extract(text)
         except BlueCarbonError as error:
-            print(f"error: {path}: {error}", file=sys.stderr)
+            message = str(error)
+            prefix = "" if str(path) in message else f"{path}: "
+            print(f"error: {prefix}{message}", file=sys.stderr)
             failed += 1
             continue
         except OSError as error:
@@ -269,7 +285,14 @@ def run_candidates(args, settings: Settings) -> int:
 
     with open_graph(settings) as graph:
         candidates = _select_candidates(graph, args)
-    return _print_candidates(candidates, args.format, args.output)
+    if not candidates and not settings.rankings_dir.is_dir():
+        print(
+            f"note: no build has ranked candidates in {settings.data_dir} yet; "
+            "run `bluecarbon build SOURCE...` first",
+            file=sys.stderr,
+        )
+    industries = [args.industry] if args.industry else None
+    return _print_candidates(candidates, args.format, args.output, industries)
 
 
 def _select_candidates(graph, args) -> list[dict]:
@@ -283,6 +306,28 @@ def _select_candidates(graph, args) -> list[dict]:
     return candidates
 
 
+def _industry_name(value: str) -> str:
+    from bluecarbon.model import INDUSTRIES, find_industry
+
+    industry = find_industry(value)
+    if industry is None:
+        known = ", ".join(f"{item.code} {item.name}" for item in INDUSTRIES)
+        raise argparse.ArgumentTypeError(
+            f"industry {value!r} is unknown; use a name or plan item number: {known}"
+        )
+    return industry.name
+
+
+def _finite_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a finite number")
+    return number
+
+
 def _top_per_industry(candidates: list[dict], top: int) -> list[dict]:
     kept: list[dict] = []
     counts: dict[str, int] = {}
@@ -294,11 +339,18 @@ def _top_per_industry(candidates: list[dict], top: int) -> list[dict]:
     return kept
 
 
-def _print_candidates(candidates: list[dict], fmt: str, output: str | None) -> int:
+def _print_candidates(
+    candidates: list[dict],
+    fmt: str,
+    output: str | None,
+    industries: list[str] | None = None,
+) -> int:
     from bluecarbon import export
 
     if fmt == "xlsx":
-        path = export.write_xlsx(candidates, output or "candidates.xlsx")
+        output = output or "candidates.xlsx"
+        _check_output_dir(output)
+        path = export.write_xlsx(candidates, output, industries=industries)
         print(f"wrote {len(candidates)} candidates to {path}")
         return 0
 
@@ -307,14 +359,29 @@ def _print_candidates(candidates: list[dict], fmt: str, output: str | None) -> i
     elif fmt == "csv":
         text = export.to_csv(candidates)
     else:
-        text = export.to_table(candidates)
+        text = export.to_table(candidates, industries=industries)
 
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-        print(f"wrote {len(candidates)} candidates to {output}")
-    else:
+    if not output:
         sys.stdout.write(text)
+        return 0
+
+    _check_output_dir(output)
+    # A byte order mark lets Excel open a UTF-8 CSV file as UTF-8.
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    Path(output).write_text(text, encoding=encoding)
+    print(f"wrote {len(candidates)} candidates to {output}")
     return 0
+
+
+def _check_output_dir(output: str) -> None:
+    from bluecarbon.errors import ConfigError
+
+    folder = Path(output).resolve().parent
+    if not folder.is_dir():
+        raise ConfigError(
+            f"cannot write {output}: folder {folder} does not exist; create it "
+            "or choose another --output"
+        )
 
 
 def run_documents(args, settings: Settings) -> int:
@@ -374,11 +441,29 @@ def run_migrate(args, settings: Settings) -> int:
     return 0
 
 
+def _port_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def run_demo(args, settings: Settings) -> int:
     from bluecarbon import export, pipeline
+    from bluecarbon.errors import ConfigError
     from crawlers.demo import serve_demo
     from graph import open_graph
 
+    if not _port_free(args.port):
+        raise ConfigError(
+            f"port {args.port} on 127.0.0.1 is in use, so the demo site cannot "
+            "be served there; pass another --port (a rerun on a new port "
+            "crawls the site afresh under new URLs)"
+        )
     with serve_demo(port=args.port) as base_url:
         print(f"demo site served at {base_url}")
         crawl_report, load_report = pipeline.build(settings, [base_url], progress=True)

@@ -35,10 +35,19 @@ def to_csv(candidates: list[dict]) -> str:
     return buffer.getvalue()
 
 
-def to_table(candidates: list[dict], *, evidence: bool = True) -> str:
-    """Return a plain-text table per industry for a terminal."""
+def to_table(
+    candidates: list[dict],
+    *,
+    evidence: bool = True,
+    industries: list[str] | None = None,
+) -> str:
+    """Return a plain-text table per industry for a terminal.
+
+    ``industries`` limits the tables to those industries; by default all
+    six are shown, empty ones included.
+    """
     lines: list[str] = []
-    for industry, group in _by_industry(candidates):
+    for industry, group in _by_industry(candidates, industries):
         lines.append(f"== {industry} ==")
         if not group:
             lines.append("  (no candidates)")
@@ -64,14 +73,22 @@ def to_table(candidates: list[dict], *, evidence: bool = True) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def write_xlsx(candidates: list[dict], path: str | Path) -> Path:
-    """Write one sheet per industry, with an evidence column, to PATH."""
+def write_xlsx(
+    candidates: list[dict],
+    path: str | Path,
+    *,
+    industries: list[str] | None = None,
+) -> Path:
+    """Write one sheet per industry, with an evidence column, to PATH.
+
+    ``industries`` limits the sheets to those industries.
+    """
     workbook = Workbook()
     workbook.remove(workbook.active)
     header = ("排名 rank", "名称 name", "地区 region", "得分 score", "分项 factors", "标记 flags", "证据 evidence")
     widths = (8, 40, 10, 10, 50, 20, 100)
 
-    for industry, group in _by_industry(candidates):
+    for industry, group in _by_industry(candidates, industries):
         sheet = workbook.create_sheet(_sheet_title(industry))
         sheet.append(header)
         for cell in sheet[1]:
@@ -98,15 +115,14 @@ def write_xlsx(candidates: list[dict], path: str | Path) -> Path:
     return path
 
 
-def _by_industry(candidates: list[dict]):
-    industries = [name for name in INDUSTRY_NAMES]
-    for candidate in candidates:
-        if candidate["industry"] not in industries:
-            industries.append(candidate["industry"])
-    for industry in industries:
-        group = [c for c in candidates if c["industry"] == industry]
-        if group or industry in INDUSTRY_NAMES:
-            yield industry, group
+def _by_industry(candidates: list[dict], industries: list[str] | None = None):
+    shown = list(industries or INDUSTRY_NAMES)
+    if industries is None:
+        for candidate in candidates:
+            if candidate["industry"] not in shown:
+                shown.append(candidate["industry"])
+    for industry in shown:
+        yield industry, [c for c in candidates if c["industry"] == industry]
 
 
 def _rows(candidates: list[dict]):

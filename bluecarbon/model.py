@@ -79,6 +79,16 @@ INDUSTRIES = (
 INDUSTRY_NAMES = tuple(industry.name for industry in INDUSTRIES)
 
 
+def find_industry(name: str) -> IndustryInfo | None:
+    """Return the industry named by its Chinese name, English name or
+    plan item number (15-20), or None."""
+    wanted = name.strip().lower()
+    for industry in INDUSTRIES:
+        if wanted in (industry.name, industry.name_en, industry.code):
+            return industry
+    return None
+
+
 @dataclass
 class Evidence:
     """The sentence behind a fact, with offsets into the input text."""

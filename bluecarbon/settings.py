@@ -70,13 +70,10 @@ def load_settings(
     """
     env = os.environ if environ is None else environ
 
+    source = "--data-dir" if data_dir else "BLUECARBON_DATA_DIR"
     raw_dir = data_dir or env.get("BLUECARBON_DATA_DIR") or DEFAULT_DATA_DIR
     path = Path(raw_dir).expanduser()
-    if path.exists() and not path.is_dir():
-        raise ConfigError(
-            f"BLUECARBON_DATA_DIR {str(raw_dir)!r} is a file, not a directory; "
-            "point it at a directory (it is created when missing)"
-        )
+    _check_data_dir(path, f"{source} {str(raw_dir)!r}")
 
     uri = env.get("NEO4J_URI") or None
     if uri is not None:
@@ -97,6 +94,19 @@ def load_settings(
         api_rate_burst=_read_number(env, "BLUECARBON_API_RATE_BURST", 30, int),
         api_cache_seconds=_read_number(env, "BLUECARBON_API_CACHE_SECONDS", 30.0, float),
     )
+
+
+def _check_data_dir(path: Path, label: str) -> None:
+    # The directory is created when missing, so only an existing file on
+    # the way to it is an error.
+    for step in (path, *path.parents):
+        if step.exists():
+            if not step.is_dir():
+                raise ConfigError(
+                    f"{label} cannot be used: {step} is a file, not a directory; "
+                    "point it at a directory (it is created when missing)"
+                )
+            return
 
 
 def _check_uri(uri: str) -> None:

@@ -28,8 +28,8 @@ def test_extract_goes_on_after_bad_files(tmp_path):
     )
     assert result.returncode == 1
     assert "warning: empty.txt is empty; nothing to extract" in result.stderr
-    assert "error: binary.pdf:" in result.stderr
-    assert "error: missing.txt:" in result.stderr
+    assert "\nerror: binary.pdf " in result.stderr
+    assert "\nerror: missing.txt: file not found" in result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     firms = [record for record in records if record["type"] == "Firm"]
     assert [firm["name"] for firm in firms] == ["威海海澜生物科技有限公司"]
@@ -65,3 +65,16 @@ def test_changes_without_snapshots(tmp_path):
     result = bluecarbon("--data-dir", str(tmp_path / "d"), "changes", cwd=tmp_path)
     assert result.returncode == 1
     assert "no ranking snapshots" in result.stderr
+
+
+def test_unknown_industry_rejected(tmp_path):
+    result = bluecarbon("candidates", "--industry", "不存在", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "industry '不存在' is unknown" in result.stderr
+    assert "15 绿色水产养殖业" in result.stderr
+
+
+def test_nan_min_score_rejected(tmp_path):
+    result = bluecarbon("candidates", "--min-score", "nan", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "'nan' is not a finite number" in result.stderr

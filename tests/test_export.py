@@ -74,3 +74,14 @@ def test_xlsx_sheet_per_industry(tmp_path):
     assert "海澜生物建设海带养殖基地。" in sheet["G2"].value
     assert sheet.column_dimensions["G"].width == 100
     assert sheet["B3"].value is None
+
+
+def test_table_limited_to_industries():
+    table = export.to_table(CANDIDATES, industries=["绿色水产养殖业"])
+    assert "== 绿色水产养殖业 ==" in table
+    assert "海洋生态服务业" not in table
+
+
+def test_xlsx_limited_to_industries(tmp_path):
+    path = export.write_xlsx(CANDIDATES, tmp_path / "one.xlsx", industries=["绿色水产养殖业"])
+    assert load_workbook(path).sheetnames == ["绿色水产养殖业"]

@@ -57,4 +57,14 @@ def test_data_dir_that_is_file(tmp_path):
     target.write_text("x", encoding="utf-8")
     with pytest.raises(ConfigError) as raised:
         load_settings(target, environ={})
+    assert str(raised.value).startswith(f"--data-dir '{target}' cannot be used")
     assert "is a file, not a directory" in str(raised.value)
+
+
+def test_data_dir_under_file(tmp_path):
+    target = tmp_path / "file"
+    target.write_text("x", encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_settings(environ={"BLUECARBON_DATA_DIR": str(target / "sub")})
+    assert str(raised.value).startswith("BLUECARBON_DATA_DIR")
+    assert f"{target} is a file, not a directory" in str(raised.value)
