@@ -202,6 +202,20 @@ def run_crawl(args, settings: Settings) -> int:
 
     report = pipeline.crawl(settings, _selected_sources(args), progress=True)
     print(report)
+    return _crawl_exit_code(report)
+
+
+def _crawl_exit_code(report) -> int:
+    """Return 1 when every fetch failed, so that a scheduler sees the
+    outage; a run in which some pages failed still returns 0 and lists
+    them in its report."""
+    reached = report.new + report.changed + report.unchanged + report.gone
+    if report.failed and not reached:
+        print(
+            f"error: all {report.failed} fetches failed; see the reasons above",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -237,7 +251,7 @@ def run_build(args, settings: Settings) -> int:
     crawl_report, load_report = pipeline.build(settings, _selected_sources(args), progress=True)
     print(crawl_report)
     print(load_report)
-    return 0
+    return _crawl_exit_code(crawl_report) or (1 if load_report.failed else 0)
 
 
 def run_load(args, settings: Settings) -> int:

@@ -78,3 +78,16 @@ def test_nan_min_score_rejected(tmp_path):
     result = bluecarbon("candidates", "--min-score", "nan", cwd=tmp_path)
     assert result.returncode == 2
     assert "'nan' is not a finite number" in result.stderr
+
+
+def test_crawl_of_closed_port_fails(tmp_path):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = bluecarbon(
+        "--data-dir", str(tmp_path / "d"), "crawl", f"http://127.0.0.1:{port}/", cwd=tmp_path
+    )
+    assert result.returncode == 1
+    assert "error: all 1 fetches failed" in result.stderr
