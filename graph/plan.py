@@ -379,8 +379,8 @@ class _Planner:
             },
             digest=extraction_digest(self.extraction),
             document_number=number,
-            amends=[n for n in info.amends if n],
-            repeals=[n for n in info.repeals if n],
+            amends=_other_numbers(info.amends, number),
+            repeals=_other_numbers(info.repeals, number),
             entities=dict(entities),
             places=[{"key": k, "name": v} for k, v in sorted(self.places.items())],
             evidence=list(self.evidence.values()),
@@ -390,6 +390,13 @@ class _Planner:
             },
             skipped=self.skipped,
         )
+
+
+def _other_numbers(numbers: list[str], own: str | None) -> list[str]:
+    """Return the document numbers other than the document's own: a notice
+    that quotes its own number is not amending or repealing itself."""
+    own_key = keys.normalise(own) if own else None
+    return [n for n in numbers if n and keys.normalise(n) != own_key]
 
 
 def build_plan(version: SourceVersion, extraction: Extraction) -> LoadPlan:

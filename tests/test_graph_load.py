@@ -324,6 +324,19 @@ def test_load_order_gives_same_graph(graph_store):
     assert graph_store.checksum() == in_order
 
 
+def test_own_number_is_not_amended(graph_store):
+    page, extraction = plan()
+    extraction.document.amends = [PLAN_NUMBER]
+    extraction.document.repeals = [PLAN_NUMBER]
+
+    graph_store.load(page, extraction)
+
+    assert [d["key"] for d in graph_store.documents()] == [
+        "https://www.weihai.gov.cn/plan.html"
+    ]
+    assert node(graph_store, "Firm", HAIDA_KEY)["status"] == "current"
+
+
 def test_repeal_removes_every_fact_of_document(graph_store):
     graph_store.load(*plan())
     graph_store.load(*repeal())
