@@ -248,10 +248,14 @@ def _walk_left(text: str, tokens: list[Token], covering: list[int], start: int, 
             position = word_start + 1
             break
         elif tag and tag.startswith(_STOP_TAGS) and word not in resources.in_name_verbs:
-            if not _single_char_run(text, tokens, covering, token, resources):
+            if not _single_char_run(text, tokens, covering, token, resources) and not _after_city(
+                tokens, covering, token, resources
+            ):
                 break
         elif tag and len(word) == 1 and tag.startswith(_SINGLE_STOP_TAGS) and collected:
-            if not _single_char_run(text, tokens, covering, token, resources):
+            if not _single_char_run(text, tokens, covering, token, resources) and not _after_city(
+                tokens, covering, token, resources
+            ):
                 break
         position = word_start
         collected += 1
@@ -286,6 +290,16 @@ def _single_char_run(text, tokens, covering, token, resources) -> bool:
         and not (resources.word_tags.get(other.text) or "").startswith(("p", "c", "u", "r", "d"))
         for other in neighbours
     )
+
+
+def _after_city(tokens, covering, token, resources) -> bool:
+    """泓 in 荣成市泓海水产: a registered firm name runs place, trade name,
+    trade, form, so one character right after a city or county name
+    belongs to the trade name whatever its tag as a common word."""
+    if len(token.text) != 1 or token.start == 0:
+        return False
+    left = tokens[covering[token.start - 1]]
+    return left.text.endswith(("市", "县", "区")) and _is_place_word(left.text, resources)
 
 
 def _bare_region_start(text, tokens, covering, position) -> bool:
