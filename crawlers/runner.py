@@ -52,11 +52,11 @@ def crawl(
 
     A source is an http(s) start URL (same-site links are followed), a
     local folder (every supported file in it, recursively), a file, or a
-    source entry: a :class:`~crawlers.sources.Source` or a dict with the
-    fields of a ``seeds/sources.yaml`` entry, whose allowed domains,
-    follow and deny patterns and sitemaps scope its crawl. An entry whose
-    url is ``demo`` crawls the bundled demo site, served on 127.0.0.1 at
-    ``demo_port`` for the length of the crawl.
+    source entry. An entry is a :class:`~crawlers.sources.Source` or a
+    dict with the fields of a ``seeds/sources.yaml`` entry. Its allowed
+    domains, follow and deny patterns and sitemaps scope its crawl. An
+    entry whose url is ``demo`` crawls the bundled demo site, served on
+    127.0.0.1 at ``demo_port`` for the length of the crawl.
     ``settings`` overrides Scrapy settings by name (e.g. DOWNLOAD_TIMEOUT).
     The data directory is the parent of the store's root: the report is
     also written under ``DATA_DIR/crawl/reports``, next to the crawl's job

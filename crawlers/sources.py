@@ -257,7 +257,7 @@ def load_sources(path: Path | None = None) -> list[str]:
 def select_sources(
     arguments: list[str], names: list[str] | None, path: Path | None = None
 ) -> list[str | Source]:
-    """Return what a ``crawl`` or ``build`` command line asks for.
+    """Return the sources that a ``crawl`` or ``build`` command line selects.
 
     ``arguments`` are plain SOURCE arguments (URLs, folders, files) and
     ``names`` the ``--source NAME`` options, looked up in the sources file

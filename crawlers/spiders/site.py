@@ -3,6 +3,7 @@
 Run it through :func:`crawlers.crawl` or from the repository root::
 
     scrapy crawl site -a urls=http://127.0.0.1:8000/ -s BLUECARBON_DATA_DIR=./data
+    scrapy crawl site -a sources=weihai-gov,whnews -s BLUECARBON_DATA_DIR=./data
 
 A bare start URL has its same-site links followed. A declared source
 (:class:`crawlers.sources.Source`) has only the links followed that are
@@ -53,7 +54,13 @@ from crawlers.ledger import Ledger
 from crawlers.middlewares import ALREADY_CHECKED, RECHECK_META
 from crawlers.report import CrawlReport
 from crawlers.runner import normalise_start_url
-from crawlers.sources import Source, domain_host, is_http_url, load_source_entries
+from crawlers.sources import (
+    Source,
+    domain_host,
+    is_http_url,
+    load_source_entries,
+    select_sources,
+)
 from crawlers.store import DocumentStore
 from crawlers.text import KIND_HTML, UNSUPPORTED_EXTENSIONS, extract_links
 
@@ -96,6 +103,11 @@ class SiteSpider(scrapy.Spider):
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
+
+        if isinstance(sources, str):
+            # scrapy crawl site -a sources=NAME[,NAME...]
+            names = [name for name in re.split(r"[,\s]+", sources) if name]
+            sources = [source for source in select_sources([], names) if is_http_url(source.url)]
         sources = list(sources or [])
         if isinstance(urls, str):
             urls = [url.strip() for url in re.split(r"[,\s]+", urls) if url.strip()]
@@ -104,9 +116,10 @@ class SiteSpider(scrapy.Spider):
             sources = [source for source in load_source_entries() if is_http_url(source.url)]
         if not sources:
             raise ValueError(
-                "the site spider needs start URLs: pass -a urls=URL[,URL...] "
-                "or list http(s) sources in seeds/sources.yaml"
+                "the site spider needs start URLs: pass -a urls=URL[,URL...] or "
+                "-a sources=NAME[,NAME...], or list http(s) sources in seeds/sources.yaml"
             )
+
         self.sources = [
             source.with_url(normalise_start_url(source.url), source.allowed_domains)
             for source in sources
@@ -118,6 +131,7 @@ class SiteSpider(scrapy.Spider):
         self.allowed_domains = sorted(
             {domain_host(domain) for source in self.sources for domain in source.allowed_domains}
         )
+
         self._data_dir_argument = data_dir
         self._documents_dir_argument = documents_dir
         self.report_path = Path(report_path) if report_path else None
@@ -145,7 +159,7 @@ class SiteSpider(scrapy.Spider):
     def _request(
         self,
         url: str,
-        source: Source,
+        source: Source | None,
         *,
         dont_filter: bool = False,
         conditional: bool = True,
@@ -161,7 +175,7 @@ class SiteSpider(scrapy.Spider):
             meta={
                 "handle_httpstatus_list": HANDLED_STATUSES,
                 RECHECK_META: dont_filter,
-                SOURCE_META: source.name,
+                SOURCE_META: source.name if source else None,
             },
         )
 
@@ -175,8 +189,16 @@ class SiteSpider(scrapy.Spider):
             meta={SOURCE_META: source.name},
         )
 
-    def _source_of(self, request) -> Source:
-        return self.sources_by_name[request.meta[SOURCE_META]]
+    def _source_of(self, request) -> Source | None:
+        """Return the source a request belongs to, or None.
+
+        A request restored from the job directory of a stopped crawl may
+        name a source that the sources file no longer has, or none at all
+        when an older version queued it. It then belongs to the first
+        source that would re-check its URL.
+        """
+        source = self.sources_by_name.get(request.meta.get(SOURCE_META))
+        return source or self._known_url_source(request.url)
 
     def _known_url_source(self, url: str) -> Source | None:
         for source in self.sources:
@@ -269,6 +291,9 @@ class SiteSpider(scrapy.Spider):
             logger.warning("no links read from %s: %s", url, error)
             return []
         source = self._source_of(response.request)
+        if source is None:
+            logger.warning("%s belongs to no source of this crawl; its links are not followed", url)
+            return []
         follow = [
             link
             for link in links
@@ -284,6 +309,9 @@ class SiteSpider(scrapy.Spider):
         index or a robots.txt lists, within the source's scope."""
         assert self.ledger is not None
         source = self._source_of(response.request)
+        if source is None:
+            logger.warning("sitemap %s belongs to no source of this crawl; not read", response.url)
+            return
         try:
             kind, urls = read_sitemap(
                 response.body,
