@@ -52,7 +52,17 @@ def assign_regions(groups: list[Group], text: str, resources: Resources) -> None
             entity.region = _place_before(group, text, resources)
 
 
+_QUALIFIER = re.compile(r"[（(]([^（）()]{2,6})[）)]")
+
+
 def _place_prefix(name: str, resources: Resources) -> str | None:
+    # A campus or branch qualifier names where the body is:
+    # 哈尔滨工业大学（威海） is in Weihai, not Harbin.
+    for match in _QUALIFIER.finditer(name):
+        qualifier = match.group(1)
+        for place in resources.places_by_length:
+            if qualifier.startswith(place) and place != "南海新区":
+                return place
     for province in resources.provinces:
         if name.startswith(province + "省"):
             name = name[len(province) + 1 :]
@@ -85,19 +95,42 @@ _CREDIT_CODE = re.compile(
 )
 
 
+# A bare code in a table row: the firm's name, then its code in the next
+# cell of the same line.
+_BARE_CREDIT_CODE = re.compile(
+    r"(?<![0-9A-Z])([0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10})(?![0-9A-Z])"
+)
+_MAX_CELL_GAP = 3
+
+
 def assign_credit_codes(groups: list[Group], text: str) -> None:
-    """统一社会信用代码：9137… belongs to the firm named last before it."""
+    """统一社会信用代码：9137… belongs to the firm named last before it;
+    so does a bare code that follows a firm's name in the same table row."""
     firm_mentions = sorted(
-        ((item.start, group) for group in groups if group.entity.type == FIRM for item in group.mentions),
+        (
+            (item.start, item.end, group)
+            for group in groups
+            if group.entity.type == FIRM
+            for item in group.mentions
+        ),
         key=lambda entry: entry[0],
     )
-    starts = [start for start, _ in firm_mentions]
+    starts = [start for start, _, _ in firm_mentions]
     for match in _CREDIT_CODE.finditer(text):
         index = bisect_left(starts, match.start())
         if index == 0:
             continue
-        group = firm_mentions[index - 1][1]
+        group = firm_mentions[index - 1][2]
         if group.entity.credit_code is None:
+            group.entity.credit_code = match.group(1)
+
+    for match in _BARE_CREDIT_CODE.finditer(text):
+        index = bisect_left(starts, match.start())
+        if index == 0:
+            continue
+        _, end, group = firm_mentions[index - 1]
+        gap = text[end : match.start()]
+        if len(gap) <= _MAX_CELL_GAP and not gap.strip(" \t|:：,，") and group.entity.credit_code is None:
             group.entity.credit_code = match.group(1)
 
 

@@ -308,6 +308,11 @@ def _bare_region_start(text, tokens, covering, position) -> bool:
 
 
 def _ends_with_entity(text: str, position: int, resources: Resources) -> bool:
+    # Look past a place qualifier: 山东大学（威海）与… ends with 大学.
+    if position > 0 and text[position - 1] == "）":
+        opening = text.rfind("（", max(0, position - 9), position)
+        if opening > 0 and _is_place_qualifier(text[opening + 1 : position - 1], resources):
+            position = opening
     head = text[max(0, position - 8) : position]
     if head.endswith(_FACILITY_ENDS):
         return True
@@ -341,12 +346,9 @@ def _strip_leading(text, tokens, starts, name_start, suffix_start, resources) ->
 def _core(name: str, suffix: str, resources: Resources) -> str:
     core = name[: len(name) - len(suffix)] if name.endswith(suffix) else name
     core = re.sub(r"（[^（）]*）", "", core)
-    for place in resources.places_by_length:
-        for form in (place + "市", place + "区", place + "县", place):
-            if core == form:
-                return ""
-            if core.startswith(form):
-                return core[len(form) :]
+    match = resources.place_prefix.match(core)
+    if match:
+        return core[match.end() :]
     return core.lstrip("省市县区")
 
 
