@@ -231,10 +231,9 @@ def entity_key(name: str, label: str, resources: Resources) -> str:
     """Return the key under which mentions of one entity are merged."""
     key = re.sub(r"\s+", "", name).replace("(", "（").replace(")", "）")
     key = key.replace("人民政府", "政府").replace("农民专业合作社", "合作社").replace("专业合作社", "合作社")
-    for place in resources.places:
-        if key.startswith(place + "市"):
-            key = place + key[len(place) + 1 :]
-            break
+    match = resources.place_prefix.match(key)
+    if match and match.group(2) == "市":
+        key = match.group(1) + key[match.end() :]
     return f"{label}|{key}"
 
 

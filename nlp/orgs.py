@@ -346,12 +346,9 @@ def _strip_leading(text, tokens, starts, name_start, suffix_start, resources) ->
 def _core(name: str, suffix: str, resources: Resources) -> str:
     core = name[: len(name) - len(suffix)] if name.endswith(suffix) else name
     core = re.sub(r"（[^（）]*）", "", core)
-    for place in resources.places_by_length:
-        for form in (place + "市", place + "区", place + "县", place):
-            if core == form:
-                return ""
-            if core.startswith(form):
-                return core[len(form) :]
+    match = resources.place_prefix.match(core)
+    if match:
+        return core[match.end() :]
     return core.lstrip("省市县区")
 
 

@@ -120,7 +120,11 @@ def _name_before(text: str, position: int, resources: Resources) -> tuple[int, s
 
 
 def _ends_title(text: str, position: int, resources: Resources) -> bool:
-    return any(text[max(0, position - length) : position] in resources.titles for length in range(2, 8))
+    titles = resources.titles
+    for length in range(2, 8):
+        if length <= position and text[position - length : position] in titles:
+            return True
+    return False
 
 
 def _slogan(text: str, end: int, resources: Resources) -> bool:

@@ -39,8 +39,12 @@ if not Doc.has_extension("plain_text"):
 
 def _add(doc: Doc, mentions) -> None:
     doc._.mentions.extend(mentions)
-    spans = list(doc.spans.get(SPAN_KEY, []))
-    for mention in mentions:
+
+
+def _store_spans(doc: Doc) -> None:
+    """Store the mentions that line up with token boundaries as spans."""
+    spans = []
+    for mention in doc._.mentions:
         span = doc.char_span(mention.start, mention.end, label=mention.label)
         if span is not None:
             spans.append(span)
@@ -82,6 +86,7 @@ def people_component(doc: Doc) -> Doc:
 def technologies_component(doc: Doc) -> Doc:
     """Find technologies, products, equipment and materials."""
     _add(doc, find_technologies(doc._.plain_text, doc._.tokens, load_resources()))
+    _store_spans(doc)  # the last component, so every mention is there
     return doc
 
 

@@ -7,6 +7,7 @@ once per process.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -51,6 +52,8 @@ class Resources:
     provinces: list[str]
     segmenter_words: list[str] = field(default_factory=list)
     places_by_length: list[str] = field(default_factory=list)  # longest first
+    # A place at the start of a name, with an optional level: 威海市, 文登区.
+    place_prefix: re.Pattern | None = None
     english_glossary: dict[str, list[str]] = field(default_factory=dict)
     word_tags: dict[str, str] = field(default_factory=dict)
     char_frequency: dict[str, int] = field(default_factory=dict)
@@ -130,6 +133,9 @@ def load_resources() -> Resources:
         english_glossary=dict(lexicon.get("english_glossary") or {}),
     )
     resources.places_by_length = sorted(resources.places, key=len, reverse=True)
+    resources.place_prefix = re.compile(
+        "^(" + "|".join(map(re.escape, resources.places_by_length)) + ")([市区县])?"
+    )
     _load_segmenter_tables(resources)
     return resources
 
