@@ -104,8 +104,8 @@ def servers():
         serve_site(make_handler(other_host_hits, catch_all), host="127.0.0.2") as other_host,
         serve_site(make_handler(other_port_hits, catch_all)) as other_port,
     ):
+        # No robots.txt: the scoped source names it as a sitemap anyway.
         scoped_pages = {
-            "/robots.txt": (b"User-agent: *\nDisallow:\n", "text/plain"),
             "/": (
                 page(
                     "首页",
@@ -187,6 +187,7 @@ def scoped_entry(servers, deny: list[str]) -> dict:
         "allowed_domains": [netloc(servers["scoped"])],
         "follow": ["/notices/"],
         "deny": deny,
+        "sitemap": f"{servers['scoped']}/robots.txt",
     }
 
 
@@ -239,6 +240,11 @@ def test_scoped_site_outcomes(crawled, servers):
         f"{base}/notices/1.html": "new",
         f"{base}/notices/2.html": "new",
     }
+
+
+def test_missing_robots_txt_is_no_sitemap_failure(crawled, servers):
+    assert crawled["scoped_after_first"]["/robots.txt"] == 2
+    assert f"{servers['scoped']}/robots.txt" not in crawled["report"].outcomes
 
 
 def test_deny_and_unmatched_links_never_requested(crawled, servers):

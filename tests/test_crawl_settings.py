@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,10 +10,12 @@ import pytest
 from crawlers.run import _parse_args, build_settings, is_loopback
 
 
-def settings_for(*urls: str, overrides: tuple[str, ...] = ()):
+def settings_for(*urls: str, overrides: tuple[str, ...] = (), sources: str | None = None):
     argv = ["--data-dir", "/tmp/data", "--report", "/tmp/r.json", "--jobdir", "/tmp/job"]
     for item in overrides:
         argv += ["--set", item]
+    if sources is not None:
+        argv += ["--sources", sources]
     return build_settings(_parse_args([*argv, *urls]), Path("/tmp/crawl.log"))
 
 
@@ -70,3 +73,38 @@ def test_set_reads_json_values():
 def test_set_without_value_rejected():
     with pytest.raises(SystemExit, match="--set expects NAME=VALUE, got 'RETRY_TIMES'"):
         settings_for("http://127.0.0.1/", overrides=("RETRY_TIMES",))
+
+
+def test_sources_with_remote_domain_keep_delay():
+    scope = json.dumps(
+        [
+            {
+                "name": "local",
+                "url": "http://127.0.0.1:8000/",
+                "allowed_domains": ["127.0.0.1:8000", "www.weihai.gov.cn"],
+            }
+        ]
+    )
+    settings = settings_for("http://127.0.0.1:8000/", sources=scope)
+    assert settings.getfloat("DOWNLOAD_DELAY") == 0.5
+
+
+def test_loopback_sources_have_no_delay():
+    scope = json.dumps(
+        [
+            {
+                "name": "local",
+                "url": "http://127.0.0.1:8000/",
+                "allowed_domains": ["127.0.0.1:8000"],
+                "sitemaps": ["http://127.0.0.1:8000/robots.txt"],
+            }
+        ]
+    )
+    settings = settings_for("http://127.0.0.1:8000/", sources=scope)
+    assert settings.getfloat("DOWNLOAD_DELAY") == 0
+
+
+def test_invalid_sources_json_rejected(capsys):
+    with pytest.raises(SystemExit):
+        settings_for("http://127.0.0.1:8000/", sources='[{"url": "http://127.0.0.1:8000/"}]')
+    assert "invalid --sources JSON: 'name'" in capsys.readouterr().err

@@ -8,6 +8,7 @@ import gzip
 from pathlib import Path
 
 import pytest
+import scrapy
 import yaml
 
 from bluecarbon.errors import ConfigError, DocumentError
@@ -19,7 +20,7 @@ from crawlers.sources import (
     load_sources,
     select_sources,
 )
-from crawlers.spiders.site import read_sitemap
+from crawlers.spiders.site import SOURCE_META, SiteSpider, read_sitemap
 
 
 def write_sources(tmp_path: Path, *entries: dict) -> Path:
@@ -322,6 +323,34 @@ def test_select_all_with_only_demo_entries(tmp_path):
     assert str(caught.value) == (
         f"{path} declares no sources except demo ones; name one with --source NAME"
     )
+
+
+# -- the spider's sources ---------------------------------------------------
+
+
+def test_spider_sources_by_name():
+    spider = SiteSpider(sources="weihai-gov, whnews")
+    assert [source.name for source in spider.sources] == ["weihai-gov", "whnews"]
+    assert spider.start_urls == ["http://www.weihai.gov.cn/", "http://www.whnews.cn/"]
+    assert spider.allowed_domains == ["whnews.cn", "www.weihai.gov.cn"]
+
+
+def test_spider_bare_urls_allow_host_names():
+    spider = SiteSpider(urls="http://127.0.0.1:8000,http://127.0.0.2:9000/a/")
+    assert spider.start_urls == ["http://127.0.0.1:8000/", "http://127.0.0.2:9000/a/"]
+    assert spider.allowed_domains == ["127.0.0.1", "127.0.0.2"]
+
+
+def test_spider_request_without_source_name():
+    # A request restored from an older job directory carries no source name.
+    gov = Source(name="gov", url="http://www.weihai.gov.cn/", follow=("/col/",))
+    news = Source(name="news", url="http://www.whnews.cn/")
+    spider = SiteSpider(sources=[gov, news])
+    assert spider._source_of(scrapy.Request("http://www.whnews.cn/a.html")) == news
+    assert spider._source_of(scrapy.Request("http://www.weihai.gov.cn/col/col1/")) == gov
+    assert spider._source_of(scrapy.Request("http://www.weihai.gov.cn/about.html")) is None
+    renamed = scrapy.Request("http://www.whnews.cn/b.html", meta={SOURCE_META: "old-name"})
+    assert spider._source_of(renamed) == news
 
 
 # -- sitemap documents -----------------------------------------------------
