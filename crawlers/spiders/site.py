@@ -30,7 +30,6 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
-
 import scrapy
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -313,7 +312,10 @@ class SiteSpider(scrapy.Spider):
             logger.warning("sitemap %s belongs to no source of this crawl; not read", response.url)
             return
         try:
-            kind, urls = read_sitemap(
+            # A sitemap may list 50,000 URLs (the sitemaps.org limit), so it is
+            # parsed in a worker thread.
+            kind, urls = await asyncio.to_thread(
+                read_sitemap,
                 response.body,
                 url=response.url,
                 max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"),
