@@ -19,7 +19,13 @@ function navigate(path, params = {}) {
     if (value !== undefined && value !== null && value !== "") query.set(name, value);
   }
   const text = query.toString();
-  location.hash = "#" + path + (text ? "?" + text : "");
+  const target = "#" + path + (text ? "?" + text : "");
+  // Applying unchanged filters fires no hashchange, so the view reloads here.
+  if (location.hash === target) {
+    route();
+  } else {
+    location.hash = target;
+  }
 }
 
 function parseHash() {
