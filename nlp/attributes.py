@@ -147,19 +147,21 @@ def assign_people(groups: list[Group], text: str, resources: Resources) -> None:
         entity = group.entity
         if entity.type != PERSON:
             continue
+        # A workstation named after the person comes first: 唐启升院士工作站.
+        for other in groups:
+            if other.entity.type == INSTITUTE and other.entity.name.startswith(entity.name) and "工作站" in other.entity.name:
+                entity.affiliation = other.entity.name
+                if not entity.role:
+                    entity.role = "expert: 院士" if "院士" in other.entity.name else "expert"
+                break
         for item in group.mentions:
+            if entity.affiliation:
+                break
             best = _affiliation_for(orgs, text, item, resources)
             if best is not None:
                 entity.affiliation = best.entity.name
                 if best.entity.region and not entity.region:
                     entity.region = best.entity.region
-                break
-        # Workstations named after a person: 唐启升院士工作站.
-        for other in groups:
-            if other.entity.type == INSTITUTE and other.entity.name.startswith(entity.name) and "工作站" in other.entity.name:
-                entity.affiliation = entity.affiliation or other.entity.name
-                if not entity.role:
-                    entity.role = "expert: 院士" if "院士" in other.entity.name else "expert"
         if entity.role is None:
             entity.role = "other"
 
@@ -186,15 +188,36 @@ def _affiliation_for(orgs, text: str, item: DocMention, resources: Resources):
         wanted = "所"
     elif title.endswith(("经理", "总裁", "董事长", "副总")):
         wanted = "FIRM"
+    previous = orgs[: bisect_left(starts, item.start)]
     if wanted:
-        previous = orgs[: bisect_left(starts, item.start)]
         for entry in reversed(previous):
             group = entry[2]
             if wanted == "FIRM" and group.entity.type == FIRM:
                 return group
             if wanted != "FIRM" and group.entity.type == INSTITUTE and group.entity.name.endswith(wanted):
                 return group
+        if wanted == "FIRM":
+            # 蓖呒瘓F总裁龙经说 … 威高集团: the firm may be named only later.
+            following = [entry for entry in orgs[bisect_left(starts, item.end) :] if entry[2].entity.type == FIRM]
+            if following:
+                return following[0][2]
+    kind = role.split(": ", 1)[0]
+    if kind in ("expert", "executive"):
+        # 总工程师隋海东 with no organisation in the sentence: the nearest
+        # organisation named shortly before, other than a government body.
+        for entry in reversed(previous):
+            if entry[1] > item.start:
+                continue  # a name that spans the person (唐启升、焦念志院士工作站)
+            if item.start - entry[1] > _AFFILIATION_REACH:
+                break
+            if entry[2].entity.type in (FIRM, INSTITUTE):
+                return entry[2]
     return None
+
+
+# How far back (in characters) a title without an organisation in its
+# sentence looks for one.
+_AFFILIATION_REACH = 400
 
 
 def industry_item_spans(text: str) -> list[tuple[int, int, str]]:

@@ -105,7 +105,8 @@ def _suffix_names(text, tokens, covering, resources) -> list[Mention]:
             continue
         if name.endswith(_VAGUE_ENDINGS):
             continue
-        if not _specific(core, resources):
+        # A modifier of a specific device (声学浮标) needs no further check.
+        if suffix not in resources.tech_terms and not _specific(core, resources):
             continue
         mentions.append(Mention(TECHNOLOGY, start, end, name, name, rule="suffix"))
     return mentions

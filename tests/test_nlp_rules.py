@@ -236,3 +236,36 @@ def test_tool_list_items_with_acronyms():
     assert set(technologies) == {"OceanData海洋数据分析平台", "蓝海专利检索", "MARIS海事数据库"}
     assert technologies["OceanData海洋数据分析平台"].aliases == ["ODP", "OceanData"]
     assert technologies["蓝海专利检索"].aliases == ["BPS"]
+
+
+def _relations(text, kind):
+    return {(r.head, r.tail) for r in nlp.extract(text).relations if r.type == kind}
+
+
+def test_title_chain_gives_each_affiliation():
+    text = "烟台市海洋发展局党组成员、烟台市海洋经济研究院院长刘建华出席会议。"
+    assert _relations(text, "AFFILIATED_WITH") == {
+        ("刘建华", "烟台市海洋经济研究院"),
+        ("刘建华", "烟台市海洋发展局"),
+    }
+
+
+def test_membership_and_unit_parts():
+    text = "烟台海川测控有限公司隶属中国船舶集团有限公司。烟台市人民政府办公室转发烟台市人民政府通知。"
+    parts = _relations(text, "PART_OF")
+    assert ("烟台海川测控有限公司", "中国船舶集团有限公司") in parts
+    assert ("烟台市人民政府办公室", "烟台市人民政府") in parts
+
+
+def test_single_firm_page_develops_its_products():
+    text = "烟台蓝鲸海洋装备有限公司成立于2010年。\n主要产品：水下机器人、声学浮标。"
+    developed = _relations(text, "DEVELOPS")
+    assert developed == {
+        ("烟台蓝鲸海洋装备有限公司", "水下机器人"),
+        ("烟台蓝鲸海洋装备有限公司", "声学浮标"),
+    }
+
+
+def test_cooperation_headed_by_firm():
+    text = "中国海洋大学与烟台蓝鲸海洋装备有限公司签订合作协议。"
+    assert _relations(text, "COOPERATES_WITH") == {("烟台蓝鲸海洋装备有限公司", "中国海洋大学")}
