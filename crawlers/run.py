@@ -78,7 +78,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--sources",
         type=_sources_value,
-        help="JSON list of source scopes, as crawlers.sources.Source.to_json writes them",
+        help="JSON list of source scopes, as crawlers.sources.Source.to_json "
+        "writes them",
     )
     parser.add_argument(
         "--set",

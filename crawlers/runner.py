@@ -68,7 +68,9 @@ def crawl(
     """
     http_sources, local_paths = _classify(sources)
     data_dir = store.root.parent
-    report = CrawlReport(sources=[_label(source) for source in sources], started_at=_now())
+    report = CrawlReport(
+        sources=[_label(source) for source in sources], started_at=_now()
+    )
     ledger = Ledger(store, report, progress=progress)
 
     for path in local_paths:

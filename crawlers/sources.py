@@ -59,7 +59,9 @@ FIELDS = (
 HTTP_FIELDS = ("allowed_domains", "follow", "deny", "sitemap")
 
 # A host name or IPv4 address, optionally with a port.
-_DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$")
+_DOMAIN = re.compile(
+    r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$"
+)
 
 # The ``:port`` of an allowed domain such as ``127.0.0.1:8000``.
 _PORT_SUFFIX = re.compile(r"^[^:]+:\d+$")
@@ -76,7 +78,25 @@ _CRON_FIELDS = (
     ("minute", 0, 59, ()),
     ("hour", 0, 23, ()),
     ("day of month", 1, 31, ()),
-    ("month", 1, 12, ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")),
+    (
+        "month",
+        1,
+        12,
+        (
+            "jan",
+            "feb",
+            "mar",
+            "apr",
+            "may",
+            "jun",
+            "jul",
+            "aug",
+            "sep",
+            "oct",
+            "nov",
+            "dec",
+        ),
+    ),
     # 0 and 7 are both Sunday.
     ("day of week", 0, 7, ("sun", "mon", "tue", "wed", "thu", "fri", "sat")),
 )
@@ -102,16 +122,26 @@ class Source:
     schedule: str | None = None
     note: str | None = None
     implicit: bool = False
-    _follow_patterns: tuple[re.Pattern, ...] = field(default=(), init=False, repr=False, compare=False)
-    _deny_patterns: tuple[re.Pattern, ...] = field(default=(), init=False, repr=False, compare=False)
+    _follow_patterns: tuple[re.Pattern, ...] = field(
+        default=(), init=False, repr=False, compare=False
+    )
+    _deny_patterns: tuple[re.Pattern, ...] = field(
+        default=(), init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         domains = self.allowed_domains
         if not domains and is_http_url(self.url):
             domains = ((urlsplit(self.url).hostname or "").lower(),)
-        object.__setattr__(self, "allowed_domains", tuple(item.lower() for item in domains))
-        object.__setattr__(self, "_follow_patterns", tuple(re.compile(item) for item in self.follow))
-        object.__setattr__(self, "_deny_patterns", tuple(re.compile(item) for item in self.deny))
+        object.__setattr__(
+            self, "allowed_domains", tuple(item.lower() for item in domains)
+        )
+        object.__setattr__(
+            self, "_follow_patterns", tuple(re.compile(item) for item in self.follow)
+        )
+        object.__setattr__(
+            self, "_deny_patterns", tuple(re.compile(item) for item in self.deny)
+        )
 
     @classmethod
     def from_url(cls, url: str) -> Source:
@@ -237,7 +267,9 @@ def load_source_entries(path: Path | None = None) -> list[Source]:
     sources: list[Source] = []
     names: set[str] = set()
     for index, entry in enumerate(entries, start=1):
-        source = parse_entry(entry, where=f"{path}, entry {index}", base_dir=path.parent)
+        source = parse_entry(
+            entry, where=f"{path}, entry {index}", base_dir=path.parent
+        )
         if source.name in names:
             raise ConfigError(
                 f"{path}, entry {index} ({source.name}): the name {source.name!r} "
@@ -292,7 +324,9 @@ def parse_entry(entry, *, where: str, base_dir: Path | None = None) -> Source:
     ``where`` starts every error message, e.g. ``sources.yaml, entry 2``.
     """
     if not isinstance(entry, dict):
-        raise ConfigError(f"{where}: must be a mapping with 'name' and 'url', not {entry!r}")
+        raise ConfigError(
+            f"{where}: must be a mapping with 'name' and 'url', not {entry!r}"
+        )
     name = entry.get("name")
     label = f"{where} ({name})" if isinstance(name, str) and name.strip() else where
 
@@ -301,12 +335,16 @@ def parse_entry(entry, *, where: str, base_dir: Path | None = None) -> Source:
 
     unknown = [key for key in entry if key not in FIELDS]
     if unknown:
-        raise invalid(unknown[0], f"is not a known field; the fields are {', '.join(FIELDS)}")
+        raise invalid(
+            unknown[0], f"is not a known field; the fields are {', '.join(FIELDS)}"
+        )
     if not isinstance(name, str) or not name.strip():
         raise invalid("name", "is missing; give each source a unique name")
     url = entry.get("url")
     if not isinstance(url, str) or not url.strip():
-        raise invalid("url", "is missing; give an http(s) start URL, 'demo', a folder or a file")
+        raise invalid(
+            "url", "is missing; give an http(s) start URL, 'demo', a folder or a file"
+        )
     url = url.strip()
 
     kind = entry.get("kind")
@@ -322,8 +360,15 @@ def parse_entry(entry, *, where: str, base_dir: Path | None = None) -> Source:
             raise invalid("url", f"{url!r} has the unsupported scheme {scheme!r}")
         present = [key for key in HTTP_FIELDS if entry.get(key) is not None]
         if present:
-            raise invalid(present[0], f"applies only to http(s) sources, and {url!r} is a local path")
-        if scheme != "file" and base_dir is not None and not Path(url).expanduser().is_absolute():
+            raise invalid(
+                present[0],
+                f"applies only to http(s) sources, and {url!r} is a local path",
+            )
+        if (
+            scheme != "file"
+            and base_dir is not None
+            and not Path(url).expanduser().is_absolute()
+        ):
             url = str(base_dir / url)
 
     allowed_domains = _string_list(entry, "allowed_domains", invalid)
@@ -341,22 +386,32 @@ def parse_entry(entry, *, where: str, base_dir: Path | None = None) -> Source:
             try:
                 re.compile(pattern)
             except re.error as error:
-                raise invalid(field_name, f"item {pattern!r} is not a valid regular expression: {error}") from error
+                raise invalid(
+                    field_name,
+                    f"item {pattern!r} is not a valid regular expression: {error}",
+                ) from error
 
     sitemaps = _string_list(entry, "sitemap", invalid)
     for sitemap in sitemaps:
         if not is_http_url(sitemap):
             raise invalid("sitemap", f"item {sitemap!r} is not an http(s) URL")
         if url == DEMO_URL:
-            raise invalid("sitemap", "must be left out for the demo site, whose address is known only while it is served")
+            raise invalid(
+                "sitemap",
+                "must be left out for the demo site, whose address is known only while it is served",
+            )
 
     schedule = entry.get("schedule")
     if schedule is not None:
         if not isinstance(schedule, str):
-            raise invalid("schedule", f"must be a cron expression in quotes, not {schedule!r}")
+            raise invalid(
+                "schedule", f"must be a cron expression in quotes, not {schedule!r}"
+            )
         problem = cron_problem(schedule)
         if problem:
-            raise invalid("schedule", f"{schedule!r} is not a valid cron expression: {problem}")
+            raise invalid(
+                "schedule", f"{schedule!r} is not a valid cron expression: {problem}"
+            )
     note = entry.get("note")
     if note is not None and not isinstance(note, str):
         raise invalid("note", "must be text")
@@ -374,10 +429,15 @@ def parse_entry(entry, *, where: str, base_dir: Path | None = None) -> Source:
     )
     if is_http_url(url):
         if not source.allows_host(url):
-            raise invalid("allowed_domains", f"does not contain the host of the start URL {url!r}")
+            raise invalid(
+                "allowed_domains", f"does not contain the host of the start URL {url!r}"
+            )
         for sitemap in sitemaps:
             if not source.allows_host(sitemap):
-                raise invalid("sitemap", f"{sitemap!r} is outside allowed_domains, so it would never be requested")
+                raise invalid(
+                    "sitemap",
+                    f"{sitemap!r} is outside allowed_domains, so it would never be requested",
+                )
     return source
 
 
@@ -387,8 +447,13 @@ def _string_list(entry: dict, field_name: str, invalid) -> list[str]:
         return []
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
-        raise invalid(field_name, f"must be a string or a list of non-empty strings, not {value!r}")
+    if not isinstance(value, list) or not all(
+        isinstance(item, str) and item.strip() for item in value
+    ):
+        raise invalid(
+            field_name,
+            f"must be a string or a list of non-empty strings, not {value!r}",
+        )
     return [item.strip() for item in value]
 
 
@@ -415,7 +480,9 @@ def cron_problem(expression: str) -> str | None:
     return None
 
 
-def _cron_item_problem(item: str, low: int, high: int, names: tuple[str, ...]) -> str | None:
+def _cron_item_problem(
+    item: str, low: int, high: int, names: tuple[str, ...]
+) -> str | None:
     base, slash, step = item.partition("/")
     if slash and not (step.isdigit() and int(step) > 0):
         return f"step {step!r} is not a positive number"
@@ -430,7 +497,9 @@ def _cron_item_problem(item: str, low: int, high: int, names: tuple[str, ...]) -
         elif bound.isdigit():
             values.append(int(bound))
         else:
-            return f"{bound!r} is not a number" + (f" or one of {', '.join(names)}" if names else "")
+            return f"{bound!r} is not a number" + (
+                f" or one of {', '.join(names)}" if names else ""
+            )
         if not low <= values[-1] <= high:
             return f"{bound} is outside {low}-{high}"
     if len(values) == 2 and values[0] > values[1]:

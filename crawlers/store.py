@@ -443,7 +443,9 @@ class DocumentStore:
         selected = {host.lower() for host in hosts}
         return self.crawl_state_where(lambda url: url_host(url) in selected)
 
-    def crawl_state_where(self, select: Callable[[str], bool]) -> tuple[list[str], list[str]]:
+    def crawl_state_where(
+        self, select: Callable[[str], bool]
+    ) -> tuple[list[str], list[str]]:
         """Return the URLs for which ``select`` returns True, split and
         sorted as :meth:`crawl_state` does."""
         db = self._connection()

@@ -69,7 +69,9 @@ class Hits:
             return sum(self.paths.values())
 
 
-def make_handler(hits: Hits, pages: dict[str, tuple[bytes, str]]) -> type[StaticSiteHandler]:
+def make_handler(
+    hits: Hits, pages: dict[str, tuple[bytes, str]]
+) -> type[StaticSiteHandler]:
     """Serve ``pages`` (path -> body and Content-Type) and count every request."""
 
     class Handler(StaticSiteHandler):
@@ -94,14 +96,21 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def servers():
     """Start the four fixture servers; yield their base URLs and hit counters."""
-    other_host_hits, other_port_hits, scoped_hits, sitemap_hits = Hits(), Hits(), Hits(), Hits()
+    other_host_hits, other_port_hits, scoped_hits, sitemap_hits = (
+        Hits(),
+        Hits(),
+        Hits(),
+        Hits(),
+    )
     catch_all = {
         "/robots.txt": (b"User-agent: *\nDisallow:\n", "text/plain"),
         "/notices/x.html": (page("别的主机"), UTF8),
         "/sitemap.xml": (urlset("/notices/x.html"), "application/xml"),
     }
     with (
-        serve_site(make_handler(other_host_hits, catch_all), host="127.0.0.2") as other_host,
+        serve_site(
+            make_handler(other_host_hits, catch_all), host="127.0.0.2"
+        ) as other_host,
         serve_site(make_handler(other_port_hits, catch_all)) as other_port,
     ):
         # No robots.txt: the scoped source names it as a sitemap anyway.
@@ -120,7 +129,10 @@ def servers():
                 ),
                 UTF8,
             ),
-            "/notices/list.html": (page("通知列表", ["/notices/2.html", "/news/b.html"]), UTF8),
+            "/notices/list.html": (
+                page("通知列表", ["/notices/2.html", "/news/b.html"]),
+                UTF8,
+            ),
             "/notices/1.html": (page("通知一"), UTF8),
             "/notices/2.html": (page("通知二"), UTF8),
             "/notices/print/1.html": (page("打印"), UTF8),
@@ -153,7 +165,10 @@ def servers():
                     ),
                     "application/xml",
                 ),
-                "/sitemaps/more.xml.gz": (gzip.compress(urlset("/notices/20.html")), "application/gzip"),
+                "/sitemaps/more.xml.gz": (
+                    gzip.compress(urlset("/notices/20.html")),
+                    "application/gzip",
+                ),
                 "/direct-sitemap.xml": (urlset("/notices/30.html"), "application/xml"),
                 "/notices/10.html": (page("通知十"), UTF8),
                 "/notices/11.html": (page("通知十一"), UTF8),
@@ -199,7 +214,11 @@ def sitemap_entry(servers) -> dict:
         "kind": "news",
         "allowed_domains": [netloc(base)],
         "follow": ["/notices/"],
-        "sitemap": [f"{base}/robots.txt", f"{base}/direct-sitemap.xml", f"{base}/broken.xml"],
+        "sitemap": [
+            f"{base}/robots.txt",
+            f"{base}/direct-sitemap.xml",
+            f"{base}/broken.xml",
+        ],
     }
 
 
@@ -233,7 +252,11 @@ def test_report_lists_sources_by_name(crawled):
 
 def test_scoped_site_outcomes(crawled, servers):
     base = servers["scoped"]
-    outcomes = {url: outcome for url, outcome in crawled["report"].outcomes.items() if url.startswith(base)}
+    outcomes = {
+        url: outcome
+        for url, outcome in crawled["report"].outcomes.items()
+        if url.startswith(base)
+    }
     assert outcomes == {
         f"{base}/": "new",
         f"{base}/notices/list.html": "new",
@@ -258,12 +281,18 @@ def test_other_host_and_port_never_requested(crawled, servers):
     assert servers["other_host_hits"].total() == 0
     assert servers["other_port_hits"].total() == 0
     urls = [document["url"] for document in crawled["store"].documents()]
-    assert not any(url.startswith((servers["other_host"], servers["other_port"])) for url in urls)
+    assert not any(
+        url.startswith((servers["other_host"], servers["other_port"])) for url in urls
+    )
 
 
 def test_sitemap_site_outcomes(crawled, servers):
     base = servers["sitemap"]
-    outcomes = {url: outcome for url, outcome in crawled["report"].outcomes.items() if url.startswith(base)}
+    outcomes = {
+        url: outcome
+        for url, outcome in crawled["report"].outcomes.items()
+        if url.startswith(base)
+    }
     assert outcomes == {
         f"{base}/": "new",
         # From robots.txt to the sitemap index, then to a plain and a
@@ -280,7 +309,9 @@ def test_sitemap_site_outcomes(crawled, servers):
 
 def test_sitemap_failure_reason(crawled, servers):
     reasons = {item.url: item.reason for item in crawled["report"].failures}
-    assert reasons == {f"{servers['sitemap']}/broken.xml": "sitemap: HTTP 404 from the server"}
+    assert reasons == {
+        f"{servers['sitemap']}/broken.xml": "sitemap: HTTP 404 from the server"
+    }
 
 
 def test_sitemap_urls_outside_scope_not_requested(crawled, servers):
@@ -301,7 +332,11 @@ def test_sitemap_urls_join_the_frontier(crawled, servers):
 
 def test_demo_entry_served_and_crawled(crawled):
     base = f"http://127.0.0.1:{crawled['demo_port']}"
-    outcomes = {url: outcome for url, outcome in crawled["report"].outcomes.items() if url.startswith(base)}
+    outcomes = {
+        url: outcome
+        for url, outcome in crawled["report"].outcomes.items()
+        if url.startswith(base)
+    }
     assert outcomes == {f"{base}/": "new"}
 
 
@@ -319,11 +354,22 @@ def test_command_line_recrawl_with_new_deny(crawled, servers, tmp_path, capsys):
     # re-checked, and the other stored pages are.
     base = servers["scoped"]
     sources_file = tmp_path / "sources.yaml"
-    entries = [scoped_entry(servers, ["/notices/print/", "/notices/list"]), sitemap_entry(servers)]
+    entries = [
+        scoped_entry(servers, ["/notices/print/", "/notices/list"]),
+        sitemap_entry(servers),
+    ]
     sources_file.write_text(yaml.safe_dump({"sources": entries}), encoding="utf-8")
     before = Counter(servers["scoped_hits"].paths)
     status = cli.main(
-        ["--data-dir", str(crawled["data_dir"]), "crawl", "--sources", str(sources_file), "--source", "scoped"]
+        [
+            "--data-dir",
+            str(crawled["data_dir"]),
+            "crawl",
+            "--sources",
+            str(sources_file),
+            "--source",
+            "scoped",
+        ]
     )
     output = capsys.readouterr().out
     after = servers["scoped_hits"].paths

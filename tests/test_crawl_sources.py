@@ -39,8 +39,18 @@ GOOD = {"name": "gov", "url": "http://www.weihai.gov.cn/", "kind": "government"}
 
 def test_bundled_sources_file_loads():
     sources = load_source_entries()
-    assert [source.name for source in sources] == ["weihai-gov", "weihai-ocean", "whnews", "demo"]
-    assert [source.kind for source in sources] == ["government", "government", "news", "demo"]
+    assert [source.name for source in sources] == [
+        "weihai-gov",
+        "weihai-ocean",
+        "whnews",
+        "demo",
+    ]
+    assert [source.kind for source in sources] == [
+        "government",
+        "government",
+        "news",
+        "demo",
+    ]
     assert load_sources() == [
         "http://www.weihai.gov.cn/",
         "http://hyj.weihai.gov.cn/",
@@ -174,14 +184,22 @@ def test_invalid_entry_message(tmp_path, entry, message):
 
 
 def test_error_names_the_second_entry(tmp_path):
-    path = write_sources(tmp_path, GOOD, {"name": "news", "url": "http://www.whnews.cn/", "kind": "paper"})
+    path = write_sources(
+        tmp_path,
+        GOOD,
+        {"name": "news", "url": "http://www.whnews.cn/", "kind": "paper"},
+    )
     with pytest.raises(ConfigError) as caught:
         load_source_entries(path)
-    assert str(caught.value).startswith(f"{path}, entry 2 (news): field 'kind' is 'paper'")
+    assert str(caught.value).startswith(
+        f"{path}, entry 2 (news): field 'kind' is 'paper'"
+    )
 
 
 def test_duplicate_names_rejected(tmp_path):
-    path = write_sources(tmp_path, GOOD, {**GOOD, "url": "http://www.weihai.gov.cn/col/"})
+    path = write_sources(
+        tmp_path, GOOD, {**GOOD, "url": "http://www.weihai.gov.cn/col/"}
+    )
     with pytest.raises(ConfigError) as caught:
         load_source_entries(path)
     assert str(caught.value) == (
@@ -205,19 +223,31 @@ def test_missing_file(tmp_path):
     path = tmp_path / "absent.yaml"
     with pytest.raises(ConfigError) as caught:
         load_source_entries(path)
-    assert str(caught.value) == f"sources file {path} cannot be read (No such file or directory)"
+    assert (
+        str(caught.value)
+        == f"sources file {path} cannot be read (No such file or directory)"
+    )
 
 
 @pytest.mark.parametrize(
     "expression",
-    ["0 3 * * *", "15 */6 * * *", "0,30 8-18/2 1-15 jan-jun mon-fri", "0 0 * * 7", "59 23 31 12 SUN"],
+    [
+        "0 3 * * *",
+        "15 */6 * * *",
+        "0,30 8-18/2 1-15 jan-jun mon-fri",
+        "0 0 * * 7",
+        "59 23 31 12 SUN",
+    ],
 )
 def test_valid_cron_expressions(expression):
     assert cron_problem(expression) is None
 
 
 def test_cron_backwards_range():
-    assert cron_problem("0 3 * * fri-mon") == "the day of week field 'fri-mon': the range 'fri-mon' runs backwards"
+    assert (
+        cron_problem("0 3 * * fri-mon")
+        == "the day of week field 'fri-mon': the range 'fri-mon' runs backwards"
+    )
 
 
 def test_cron_unknown_name():
@@ -236,7 +266,9 @@ def test_relative_local_path_read_from_file_folder(tmp_path):
 
 
 def test_bare_domain_allows_subdomains_and_ports():
-    source = Source(name="gov", url="http://www.weihai.gov.cn/", allowed_domains=("weihai.gov.cn",))
+    source = Source(
+        name="gov", url="http://www.weihai.gov.cn/", allowed_domains=("weihai.gov.cn",)
+    )
     assert source.allows_host("http://weihai.gov.cn/")
     assert source.allows_host("http://hyj.weihai.gov.cn:8080/a.html")
     assert source.allows_host("https://www.weihai.gov.cn/")
@@ -245,11 +277,17 @@ def test_bare_domain_allows_subdomains_and_ports():
 
 
 def test_domain_with_port_allows_that_port_only():
-    source = Source(name="local", url="http://127.0.0.1:8000/", allowed_domains=("127.0.0.1:8000",))
+    source = Source(
+        name="local", url="http://127.0.0.1:8000/", allowed_domains=("127.0.0.1:8000",)
+    )
     assert source.allows_host("http://127.0.0.1:8000/a.html")
     assert not source.allows_host("http://127.0.0.1:8001/a.html")
     assert not source.allows_host("http://127.0.0.2:8000/a.html")
-    default_port = Source(name="gov", url="http://www.weihai.gov.cn/", allowed_domains=("www.weihai.gov.cn:80",))
+    default_port = Source(
+        name="gov",
+        url="http://www.weihai.gov.cn/",
+        allowed_domains=("www.weihai.gov.cn:80",),
+    )
     assert default_port.allows_host("http://www.weihai.gov.cn/a.html")
     assert not default_port.allows_host("https://www.weihai.gov.cn/a.html")
 
@@ -291,11 +329,15 @@ def test_source_json_round_trip():
 
 
 def test_select_plain_arguments_only():
-    assert select_sources(["http://127.0.0.1:8000/"], None) == ["http://127.0.0.1:8000/"]
+    assert select_sources(["http://127.0.0.1:8000/"], None) == [
+        "http://127.0.0.1:8000/"
+    ]
 
 
 def test_select_by_name_keeps_plain_arguments(tmp_path):
-    path = write_sources(tmp_path, GOOD, {"name": "news", "url": "http://www.whnews.cn/"})
+    path = write_sources(
+        tmp_path, GOOD, {"name": "news", "url": "http://www.whnews.cn/"}
+    )
     selected = select_sources(["folder"], ["news", "news"], path)
     assert selected[0] == "folder"
     assert [source.name for source in selected[1:]] == ["news"]
@@ -347,9 +389,15 @@ def test_spider_request_without_source_name():
     news = Source(name="news", url="http://www.whnews.cn/")
     spider = SiteSpider(sources=[gov, news])
     assert spider._source_of(scrapy.Request("http://www.whnews.cn/a.html")) == news
-    assert spider._source_of(scrapy.Request("http://www.weihai.gov.cn/col/col1/")) == gov
-    assert spider._source_of(scrapy.Request("http://www.weihai.gov.cn/about.html")) is None
-    renamed = scrapy.Request("http://www.whnews.cn/b.html", meta={SOURCE_META: "old-name"})
+    assert (
+        spider._source_of(scrapy.Request("http://www.weihai.gov.cn/col/col1/")) == gov
+    )
+    assert (
+        spider._source_of(scrapy.Request("http://www.weihai.gov.cn/about.html")) is None
+    )
+    renamed = scrapy.Request(
+        "http://www.whnews.cn/b.html", meta={SOURCE_META: "old-name"}
+    )
     assert spider._source_of(renamed) == news
 
 

@@ -106,13 +106,15 @@ class SiteSpider(scrapy.Spider):
         if isinstance(sources, str):
             # scrapy crawl site -a sources=NAME[,NAME...]
             names = [name for name in re.split(r"[,\s]+", sources) if name]
-            sources = [source for source in select_sources([], names) if is_http_url(source.url)]
+            selected = select_sources([], names)
+            sources = [source for source in selected if is_http_url(source.url)]
         sources = list(sources or [])
         if isinstance(urls, str):
             urls = [url.strip() for url in re.split(r"[,\s]+", urls) if url.strip()]
         sources.extend(Source.from_url(url) for url in urls or [])
         if urls is None and not sources:
-            sources = [source for source in load_source_entries() if is_http_url(source.url)]
+            declared = load_source_entries()
+            sources = [source for source in declared if is_http_url(source.url)]
         if not sources:
             raise ValueError(
                 "the site spider needs start URLs: pass -a urls=URL[,URL...] or "
@@ -128,7 +130,11 @@ class SiteSpider(scrapy.Spider):
         # Scrapy's OffsiteMiddleware drops requests to any other host names;
         # each source's own scope is applied by the spider.
         self.allowed_domains = sorted(
-            {domain_host(domain) for source in self.sources for domain in source.allowed_domains}
+            {
+                domain_host(domain)
+                for source in self.sources
+                for domain in source.allowed_domains
+            }
         )
 
         self._data_dir_argument = data_dir
@@ -259,11 +265,8 @@ class SiteSpider(scrapy.Spider):
             if self.ledger.store.latest_version(url) is None:
                 # A redirect carried the validators of the URL it started
                 # from, and the target has no stored version to keep.
-                return [
-                    self._request(
-                        url, self._source_of(response.request), dont_filter=True, conditional=False
-                    )
-                ]
+                source = self._source_of(response.request)
+                return [self._request(url, source, dont_filter=True, conditional=False)]
             await asyncio.to_thread(self.ledger.unchanged, url)
             return []
         if response.status in (404, 410):
@@ -291,7 +294,9 @@ class SiteSpider(scrapy.Spider):
             return []
         source = self._source_of(response.request)
         if source is None:
-            logger.warning("%s belongs to no source of this crawl; its links are not followed", url)
+            logger.warning(
+                "%s belongs to no source of this crawl; its links are not followed", url
+            )
             return []
         follow = [
             link
@@ -309,7 +314,9 @@ class SiteSpider(scrapy.Spider):
         assert self.ledger is not None
         source = self._source_of(response.request)
         if source is None:
-            logger.warning("sitemap %s belongs to no source of this crawl; not read", response.url)
+            logger.warning(
+                "sitemap %s belongs to no source of this crawl; not read", response.url
+            )
             return
         try:
             # A sitemap may list 50,000 URLs (the sitemaps.org limit), so it is
@@ -325,7 +332,9 @@ class SiteSpider(scrapy.Spider):
             return
         if kind == "urlset":
             pages = [
-                url for url in urls if source.allows(url) and not _skipped_by_extension(url)
+                url
+                for url in urls
+                if source.allows(url) and not _skipped_by_extension(url)
             ]
             logger.info(
                 "sitemap %s lists %d URLs, %d within the source %s",
@@ -334,7 +343,9 @@ class SiteSpider(scrapy.Spider):
                 len(pages),
                 source.name,
             )
-            await asyncio.to_thread(self.ledger.store.add_to_frontier, pages, response.url)
+            await asyncio.to_thread(
+                self.ledger.store.add_to_frontier, pages, response.url
+            )
             for url in pages:
                 yield self._request(url, source)
             return
@@ -356,7 +367,8 @@ class SiteSpider(scrapy.Spider):
         error = failure.value
         if failure.check(HttpError):
             status = error.response.status
-            if status in (404, 410) and urlsplit(request.url).path.endswith("/robots.txt"):
+            is_robots_txt = urlsplit(request.url).path.endswith("/robots.txt")
+            if status in (404, 410) and is_robots_txt:
                 # A site without robots.txt has no Sitemap: lines to read.
                 logger.info("no robots.txt at %s, so it names no sitemaps", request.url)
                 return
@@ -444,12 +456,15 @@ def read_sitemap(body: bytes, *, url: str, max_size: int = 0) -> tuple[str, list
     Raises DocumentError when the body is not a sitemap.
     """
     if urlsplit(url).path.lower().endswith("/robots.txt"):
-        return "robots", list(dict.fromkeys(sitemap_urls_from_robots(body, base_url=url)))
+        sitemaps = sitemap_urls_from_robots(body, base_url=url)
+        return "robots", list(dict.fromkeys(sitemaps))
     if body[:3] == GZIP_MAGIC:
         try:
             body = gunzip(body, max_size=max_size)
         except (OSError, EOFError) as error:
-            raise DocumentError(f"sitemap {url} is not readable gzip: {error}") from error
+            raise DocumentError(
+                f"sitemap {url} is not readable gzip: {error}"
+            ) from error
         except ValueError as error:
             # Scrapy 2.19 raises a private ValueError subclass at max_size.
             raise DocumentError(
