@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from bluecarbon.errors import ExtractionError
+from bluecarbon.errors import DocumentError, ExtractionError
 from bluecarbon.model import DEPARTMENT, FIRM, INSTITUTE, PERSON, TECHNOLOGY, Entity, Extraction
 from nlp.aliases import abbreviation_aliases, add_alias_mentions, english_aliases, link_definitions
 from nlp.attributes import (
@@ -36,10 +36,24 @@ MAX_PARAGRAPH = 1500
 _CJK_CHAR = re.compile(f"[{CJK}]")
 
 
+# Extraction takes about a minute and several hundred MB per million
+# characters (measured on a 2-core machine), and policy documents are far
+# shorter, so longer input is rejected rather than left to exhaust memory.
+MAX_TEXT_CHARS = 2_000_000
+# Evidence kept per entity and relation in one document: the first
+# mentions, so that a page repeating a name thousands of times neither
+# floods the graph nor outweighs other documents.
+MAX_EVIDENCE = 20
+
 def extract(text: str) -> Extraction:
     """Extract entities, relations and document facts from ``text``."""
     if not isinstance(text, str):
         raise ExtractionError(f"extract() needs a str, got {type(text).__name__}")
+    if len(text) > MAX_TEXT_CHARS:
+        raise DocumentError(
+            f"the text has {len(text):,} characters, more than the limit of "
+            f"{MAX_TEXT_CHARS:,} for one document; split it into parts"
+        )
     resources = load_resources()
     norm = normalize(text, resources.char_frequency, resources.word_frequency)
     mentions = _run_pipeline(norm)
@@ -70,6 +84,10 @@ def extract(text: str) -> Extraction:
     assign_people(entities, norm.text, resources)
     assign_industries(entities, norm.text, resources)
     relations = build_relations(entities, norm, resources)
+    for group in entities:
+        del group.entity.evidence[MAX_EVIDENCE:]
+    for relation in relations:
+        del relation.evidence[MAX_EVIDENCE:]
     return Extraction(
         entities=[group.entity for group in entities],
         relations=relations,
