@@ -372,6 +372,12 @@ def parse_entry(entry, *, where: str, base_dir: Path | None = None) -> Source:
             url = str(base_dir / url)
 
     allowed_domains = _string_list(entry, "allowed_domains", invalid)
+    if allowed_domains and url == DEMO_URL:
+        raise invalid(
+            "allowed_domains",
+            "must be left out for the demo site, which is crawled on the "
+            "address it is served at",
+        )
     for domain in allowed_domains:
         if not _DOMAIN.match(domain.lower()):
             raise invalid(

@@ -164,6 +164,16 @@ BAD_ENTRIES = [
         "entry 1 (ftp): field 'url' 'ftp://example.org/' has the unsupported scheme 'ftp'",
     ),
     (
+        {"name": "demo", "url": "demo", "allowed_domains": ["127.0.0.1"]},
+        "entry 1 (demo): field 'allowed_domains' must be left out for the demo "
+        "site, which is crawled on the address it is served at",
+    ),
+    (
+        {"name": "demo", "url": "demo", "sitemap": "http://127.0.0.1/sitemap.xml"},
+        "entry 1 (demo): field 'sitemap' must be left out for the demo site, "
+        "whose address is known only while it is served",
+    ),
+    (
         {**GOOD, "follow": [""]},
         "entry 1 (gov): field 'follow' must be a string or a list of non-empty "
         "strings, not ['']",
