@@ -89,7 +89,12 @@ const NEIGHBOURHOOD_SPEC = {
     head: true,
     tail: true,
     status: true,
-    evidence: { sentence: true, status: true, version: { key: true, url: true, title: true, published: true } },
+    evidence: {
+      sentence: true,
+      status: true,
+      removedOn: true,
+      version: { key: true, url: true, title: true, published: true, fetchedAt: true },
+    },
   },
 };
 

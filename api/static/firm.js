@@ -197,7 +197,10 @@ export async function showFirm(main, context, key) {
   // The documents behind removed sentences, with the documents that amend
   // or repeal them, name the amendment next to each such sentence.
   const removedUrls = new Set();
-  for (const item of evidence) if (item.status === "removed" && item.version.url) removedUrls.add(item.version.url);
+  const relationshipEvidence = picture.error ? [] : picture.relationships.flatMap((r) => r.evidence);
+  for (const item of [...evidence, ...relationshipEvidence]) {
+    if (item.status === "removed" && item.version.url) removedUrls.add(item.version.url);
+  }
   const documents = await loadDocuments(context.api, [...removedUrls]).catch((error) => {
     console.error("reading the amending documents failed", error);
     return {};
