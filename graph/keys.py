@@ -27,22 +27,22 @@ def entity_key(
     label: str,
     name: str,
     *,
-    credit_code: str | None = None,
     affiliation_key: str | None = None,
     document_key: str | None = None,
 ) -> str:
-    """Return the key of an entity node.
+    """Return the key of an entity node: its label and normalised name.
 
-    A unified social credit code, when a source gives one, identifies the
-    organisation whatever its name. A Person's key adds the key of the
-    affiliation, or of the document when no affiliation is known, so that
-    two people of the same name are never merged by name alone.
+    A firm's unified social credit code is kept as the ``credit_code``
+    property, not in the key, because directories give the code while news
+    and plans name the same firm without it; keying by the code would split
+    one firm into two nodes depending on the page. A Person's key adds the
+    key of the affiliation, or of the document when no affiliation is
+    known, so that two people of the same name are never merged by name
+    alone.
     """
-    # NOTE: a firm named with its credit code in one document and without
-    # it in another gets two nodes, because nothing here links the name to
-    # the code.
-    if credit_code and credit_code.strip():
-        return f"credit:{normalise(credit_code).upper()}"
+    # NOTE: a firm renamed between sources (same credit code, new name)
+    # gets a second node; the two share the code, so an analyst can find
+    # and merge them.
     key = f"{label}:{normalise(name)}"
     if label == PERSON:
         scope = affiliation_key if affiliation_key else f"doc:{document_key}"

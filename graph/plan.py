@@ -155,7 +155,7 @@ class _Planner:
         row.region = row.region or entity.region
         row.role = row.role or entity.role
         row.affiliation = row.affiliation or entity.affiliation
-        row.credit_code = row.credit_code or entity.credit_code
+        row.credit_code = row.credit_code or _credit_code(entity.credit_code)
         if entity.status == CURRENT:
             row.status = CURRENT
         row.confidence = max(row.confidence, entity.confidence)
@@ -172,7 +172,6 @@ class _Planner:
         return keys.entity_key(
             entity.type,
             entity.name,
-            credit_code=entity.credit_code,
             affiliation_key=affiliation_key,
             document_key=self.document_key,
         )
@@ -401,3 +400,11 @@ def _other_numbers(numbers: list[str], own: str | None) -> list[str]:
 
 def build_plan(version: SourceVersion, extraction: Extraction) -> LoadPlan:
     return _Planner(version, extraction).plan()
+
+
+def _credit_code(code: str | None) -> str | None:
+    """Return a unified social credit code in its printed form: 18
+    characters, upper case, without spaces."""
+    if not code:
+        return None
+    return keys.normalise(code).upper() or None

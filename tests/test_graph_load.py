@@ -659,7 +659,7 @@ def test_short_name_becomes_alias(graph_store):
     assert graph_store.stats()["relationships"].get(SHORT_NAME_OF) is None
 
 
-def test_credit_code_identifies_firm(graph_store):
+def test_credit_code_kept_on_named_firm(graph_store):
     graph_store.load(
         version("https://www.example.cn/a.html"),
         Extraction(
@@ -687,9 +687,13 @@ def test_credit_code_identifies_firm(graph_store):
         ),
     )
 
-    firm = graph_store.entity("credit:91371000MA3C000001")
-    assert firm["name"] == "威海戊集团有限公司"
-    assert firm["aliases"] == ["威海戊有限公司"]
+    # Keys follow names: a page naming a firm without its code must reach
+    # the same node as a directory row that gives the code.
+    first = graph_store.entity("Firm:威海戊有限公司")
+    second = graph_store.entity("Firm:威海戊集团有限公司")
+    assert first["credit_code"] == "91371000MA3C000001"
+    assert second["credit_code"] == "91371000MA3C000001"
+    assert graph_store.entity("credit:91371000MA3C000001") is None
 
 
 def test_entities_filters(graph_store):
