@@ -163,6 +163,7 @@ export async function loadCandidates(api, filters, after, { detail = false } = {
     first: connection ? PAGE_SIZE : MAX_PAGE,
     after: connection ? after : undefined,
   };
+
   const fullSpec = connection
     ? { totalCount: true, pageInfo: { hasNextPage: true, endCursor: true }, edges: { cursor: true, node: spec } }
     : spec;
@@ -171,6 +172,7 @@ export async function loadCandidates(api, filters, after, { detail = false } = {
   const result = data.candidates;
   let items = nodesOf(result).map(normaliseCandidate);
   items = applyDroppedFilters(items, filters, call.dropped);
+
   if (connection) {
     return {
       items,
