@@ -125,7 +125,7 @@ def create_app(graph, settings=None, limits: Limits | None = None) -> Starlette:
     from api.web import web_routes
 
     routes = [Route("/graphql", graphql_endpoint, methods=["GET", "POST"])]
-    routes += web_routes(graph)
+    routes += web_routes(graph, settings)
     middleware = []
     if settings.api_cors_origins:
         middleware.append(
