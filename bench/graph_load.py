@@ -203,6 +203,7 @@ def main(argv=None) -> int:
                 flush=True,
             )
             first = load_with_loader(graph, corpus)
+            print(f"  {first:.1f} s, {input_rows / first:.0f} input rows/s", flush=True)
             stats = graph.stats()
             checksum = graph.checksum()
             print(
@@ -210,13 +211,19 @@ def main(argv=None) -> int:
                 flush=True,
             )
             second = load_with_loader(graph, corpus)
+            print(f"  {second:.1f} s", flush=True)
             print("loading the same corpus again with force=True ...", flush=True)
             forced = load_with_loader(graph, corpus, force=True)
+            print(
+                f"  {forced:.1f} s, {input_rows / forced:.0f} input rows/s", flush=True
+            )
             idempotent = graph.checksum() == checksum and graph.stats() == stats
 
+            print("ranking ...", flush=True)
             started = time.perf_counter()
             candidates = graph.rank()
             rank_seconds = time.perf_counter() - started
+            print(f"  {rank_seconds:.1f} s, {len(candidates)} candidates", flush=True)
 
             firms = [
                 entity_key(e.type, e.name)
@@ -233,6 +240,10 @@ def main(argv=None) -> int:
             empty_store(graph)
             nodes, relationships = raw_rows(corpus)
             raw_seconds = load_raw(graph, nodes, relationships)
+            print(
+                f"  {raw_seconds:.1f} s, {input_rows / raw_seconds:.0f} input rows/s",
+                flush=True,
+            )
             raw_stats = graph.stats()
             server_peak = server_peak_kib(graph)
 

@@ -166,12 +166,13 @@ def neighbours(store, key: str, depth: int = 1) -> dict:
     for _ in range(depth):
         next_frontier: dict[str, list[str]] = defaultdict(list)
         for label, label_keys in sorted(frontier.items()):
-            rows = store.read(
+            rows = store.read_chunked(
                 f"UNWIND $keys AS k MATCH (n:{label} {{key: k}})-[r:{types}]-(m) "
                 "RETURN type(r) AS type, startNode(r).key AS head, endNode(r).key AS tail, "
                 "r.status AS status, m.key AS key, labels(m)[0] AS label, "
                 "m.name AS name, m.status AS node_status",
                 "read a neighbourhood",
+                chunk_by="keys",
                 keys=label_keys,
             )
             for row in rows:

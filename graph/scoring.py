@@ -222,10 +222,11 @@ def read_firm_facts(store, config: dict) -> dict[str, FirmFacts]:
         if facts.region:
             fact = relation_fact(LOCATED_IN, facts.key, place_key(facts.region))
             fact_targets[fact] = (facts.key, LOCATED_IN, None)
-    for row in store.read(
+    for row in store.read_chunked(
         "UNWIND $facts AS f MATCH (e:Evidence {fact: f}) WHERE e.status = 'current' "
         "WITH e " + _EVIDENCE_RETURN,
         "read evidence of firms",
+        chunk_by="facts",
         facts=sorted(fact_targets),
     ):
         firm, kind, industry = fact_targets[row["fact"]]
@@ -248,13 +249,14 @@ def read_firm_facts(store, config: dict) -> dict[str, FirmFacts]:
 
 
 def _read_neighbours(store, firms: dict[str, FirmFacts], policy: dict) -> None:
-    links = store.read(
+    links = store.read_chunked(
         f"UNWIND $firms AS fk MATCH (f:Firm {{key: fk}})-[r:{'|'.join(LINK_TYPES)}]-(n) "
         "WHERE r.status = 'current' AND n.status = 'current' "
         "RETURN fk AS firm, type(r) AS type, startNode(r).key AS head, "
         "endNode(r).key AS tail, n.key AS key, labels(n)[0] AS label, "
         "n.name AS name, n.industries AS industries",
         "read neighbours of firms",
+        chunk_by="firms",
         firms=sorted(firms),
     )
     by_fact: dict[str, list[Neighbour]] = defaultdict(list)
@@ -269,10 +271,11 @@ def _read_neighbours(store, firms: dict[str, FirmFacts], policy: dict) -> None:
         by_fact[f"{row['type']}|{row['head']}|{row['tail']}"].append(neighbour)
     if not by_fact:
         return
-    for row in store.read(
+    for row in store.read_chunked(
         "UNWIND $facts AS f MATCH (e:Evidence {fact: f}) WHERE e.status = 'current' "
         "WITH e " + _EVIDENCE_RETURN,
         "read evidence of links",
+        chunk_by="facts",
         facts=sorted(by_fact),
     ):
         for neighbour in by_fact[row["fact"]]:

@@ -201,7 +201,7 @@ def _versions_in_scope(documents, completing, partial) -> dict:
 def _read_documents(
     store, document_keys: list[str], completing: str
 ) -> dict[str, DocumentState]:
-    rows = store.read(
+    rows = store.read_chunked(
         "UNWIND $documents AS dk MATCH (d:Document {key: dk}) "
         "WHERE d.status IS NULL OR d.status <> 'placeholder' "
         "OPTIONAL MATCH (d)-[:HAS_VERSION]->(v:DocumentVersion) "
@@ -211,6 +211,7 @@ def _read_documents(
         "v.status AS status, v.superseded_on AS superseded_on, "
         "v.superseded_by AS superseded_by, properties(d) AS stored",
         "read document versions",
+        chunk_by="documents",
         documents=document_keys,
     )
     documents: dict[str, DocumentState] = {}
@@ -245,13 +246,14 @@ def _read_documents(
 
 
 def _read_sources(store, documents: dict[str, DocumentState], completing: str) -> None:
-    rows = store.read(
+    rows = store.read_chunked(
         "UNWIND $documents AS dk "
         "MATCH (s:Document)-[r:AMENDS|REPEALS]->(d:Document {key: dk}) "
         "MATCH (s)-[:HAS_VERSION]->(sv:DocumentVersion) "
         "RETURN dk AS target, s.key AS source, type(r) AS type, sv.key AS version, "
         "sv.fetched_at AS fetched_at, sv.published AS published, sv.complete AS complete",
         "read amending and repealing documents",
+        chunk_by="documents",
         documents=list(documents),
     )
     latest: dict[tuple[str, str, str], dict] = {}
@@ -277,7 +279,7 @@ def _read_sources(store, documents: dict[str, DocumentState], completing: str) -
         by_version[source.version].append(source)
     if not by_version:
         return
-    removed = store.read(
+    removed = store.read_chunked(
         "UNWIND $versions AS vk MATCH (v:DocumentVersion {key: vk}) "
         "MATCH (n)-[m:MENTIONED_IN]->(v) WHERE m.extracted_status = 'removed' "
         "RETURN vk AS version, n.key AS key, null AS fact "
@@ -287,6 +289,7 @@ def _read_sources(store, documents: dict[str, DocumentState], completing: str) -
         "WHERE e.kind = 'relation' AND e.extracted_status = 'removed' "
         "RETURN vk AS version, null AS key, e.fact AS fact",
         "read facts removed by amendments",
+        chunk_by="versions",
         versions=sorted(by_version),
     )
     for row in removed:
@@ -298,19 +301,20 @@ def _read_sources(store, documents: dict[str, DocumentState], completing: str) -
 
 
 def _read_mentions(store, version_keys: list[str]) -> list[dict]:
-    return store.read(
+    return store.read_chunked(
         "UNWIND $versions AS vk MATCH (v:DocumentVersion {key: vk}) "
         "MATCH (n)-[m:MENTIONED_IN]->(v) "
         "RETURN vk AS version, n.key AS key, labels(n)[0] AS label, "
         "m.extracted_status AS extracted, m.status AS status, "
         "m.removed_on AS removed_on, m.removed_by AS removed_by",
         "read mentions",
+        chunk_by="versions",
         versions=version_keys,
     )
 
 
 def _read_evidence(store, version_keys: list[str]) -> list[dict]:
-    return store.read(
+    return store.read_chunked(
         "UNWIND $versions AS vk MATCH (v:DocumentVersion {key: vk}) "
         "MATCH (e:Evidence)-[:FROM_VERSION]->(v) "
         "RETURN vk AS version, e.key AS key, e.kind AS kind, e.fact AS fact, "
@@ -318,6 +322,7 @@ def _read_evidence(store, version_keys: list[str]) -> list[dict]:
         "e.head_label AS head_label, e.tail_label AS tail_label, e.status AS status, "
         "e.removed_on AS removed_on, e.removed_by AS removed_by",
         "read evidence",
+        chunk_by="versions",
         versions=version_keys,
     )
 
@@ -479,12 +484,13 @@ def _write_entities(
     for label, key in sorted(entity_keys):
         by_label[label].append(key)
     for label, label_keys in sorted(by_label.items()):
-        rows = store.read(
+        rows = store.read_chunked(
             f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
             "OPTIONAL MATCH (n)-[m:MENTIONED_IN]->(v:DocumentVersion) "
             "RETURN k AS key, v.key AS version, v.fetched_at AS fetched_at, "
             "v.complete AS complete, properties(m) AS mention, properties(n) AS stored",
             "read mentions of entities",
+            chunk_by="keys",
             keys=label_keys,
         )
         grouped: dict[str, list[dict]] = defaultdict(list)
@@ -580,11 +586,12 @@ def _write_relationships(
         return
     # A fact with current evidence in scope is current whatever its
     # evidence elsewhere is, so only the others need all evidence read.
-    rows = store.read(
+    rows = store.read_chunked(
         "UNWIND $facts AS f MATCH (e:Evidence {fact: f})-[:FROM_VERSION]->(v:DocumentVersion) "
         "RETURN f AS fact, e.key AS key, e.status AS status, e.removed_on AS removed_on, "
         "v.complete AS complete, v.key AS version",
         "read relationship evidence",
+        chunk_by="facts",
         facts=sorted(set(facts) - current_facts),
     )
     grouped: dict[str, list[dict]] = defaultdict(list)
@@ -630,11 +637,12 @@ def _write_relationships(
     for (type_, head_label, tail_label), rows in sorted(updates.items()):
         stored = {
             (row["head"], row["tail"]): row["props"]
-            for row in store.read(
+            for row in store.read_chunked(
                 f"UNWIND $rows AS row MATCH (h:{head_label} {{key: row.head}})-[r:{type_}]->"
                 f"(t:{tail_label} {{key: row.tail}}) "
                 "RETURN row.head AS head, row.tail AS tail, properties(r) AS props",
                 "read relationship statuses",
+                chunk_by="rows",
                 rows=[{"head": row["head"], "tail": row["tail"]} for row in rows],
             )
         }

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 EMBEDDED_DATABASE = "bluecarbon"
 CONNECT_TIMEOUT_SECONDS = 30.0
+READ_CHUNK = 5000
 # Nodes left out of checksum(): their applied_at records when a store was
 # migrated, which differs between two stores holding the same data.
 CHECKSUM_EXCLUDED_LABELS = ("Migration",)
@@ -118,6 +119,25 @@ class GraphStore:
 
         with self.translate_errors(action), self.session() as session:
             return session.execute_read(work)
+
+    def read_chunked(
+        self, query: str, action: str = "read the graph", *, chunk_by: str, **params
+    ) -> list[dict]:
+        """Run a read query once per chunk of the list parameter ``chunk_by``
+        and return all rows.
+
+        A Bolt message longer than 16 MiB makes ArcadeDB 26.10.2 drop the
+        request without an answer, which leaves the driver waiting, so long
+        key lists are sent READ_CHUNK values at a time. The query must give
+        the same rows for a list as for its parts together (no ORDER BY,
+        LIMIT or aggregation across the list).
+        """
+        values = list(params.pop(chunk_by))
+        rows: list[dict] = []
+        for start in range(0, len(values), READ_CHUNK):
+            chunk = values[start : start + READ_CHUNK]
+            rows += self.read(query, action, **params, **{chunk_by: chunk})
+        return rows
 
     def write(
         self, query: str, action: str = "write to the graph", **params
