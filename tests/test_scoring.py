@@ -368,3 +368,15 @@ def test_fact_without_sentence_is_thin(graph_store):
     }
     assert candidate["flags"] == ["thin-evidence"]
     assert candidate["factors"][1]["evidence"][0]["sentence"] == ""
+
+
+def test_rank_same_in_small_chunks(graph_store, monkeypatch):
+    import graph.store
+
+    load_fixture(graph_store)
+    whole = graph_store.rank()
+    monkeypatch.setattr(graph.store, "READ_CHUNK", 2)
+
+    chunked = graph_store.rank()
+
+    assert chunked == whole
