@@ -88,6 +88,10 @@ def to_simplified(text: str) -> str:
     return "".join(to_simplified_char(char) for char in text)
 
 
+# The Simplified, width-folded form of each character seen so far.
+_FOLDED: dict[str, str] = {}
+
+
 def _fold_width(char: str) -> str:
     if char in _CHAR_FIXES:
         return _CHAR_FIXES[char]
@@ -296,7 +300,10 @@ def normalize(
         if flag == 3:
             char = replacements[index]
             wide[len(chars)] = text.index(";", index) + 1
-        chars.append(_fold_width(to_simplified_char(char)))
+        folded = _FOLDED.get(char)
+        if folded is None:
+            folded = _FOLDED[char] = _fold_width(to_simplified_char(char))
+        chars.append(folded)
         offsets.append(index)
     garbled: list[tuple[int, int]] = []
     if char_frequency is not None:
@@ -326,6 +333,14 @@ def _suspicion(chars: list[str], index: int, frequency: dict[str, int]) -> bool:
     return False
 
 
+def _may_suspect(char: str, frequency: dict[str, int]) -> bool:
+    if char.isascii() and not char.isalpha():
+        return False
+    if _is_cjk(char) and frequency.get(char, 0) >= 200:
+        return False
+    return _is_cjk(char) or char.isalpha() or ord(char) > 0xE000
+
+
 def find_garbled(chars: list[str], frequency: dict[str, int]) -> list[tuple[int, int]]:
     """Return spans of mojibake: dense runs of rare or stray characters.
 
@@ -335,12 +350,13 @@ def find_garbled(chars: list[str], frequency: dict[str, int]) -> list[tuple[int,
     when one of them is a Latin letter, make a garbled span.
     """
     suspects = []
+    # Whether a character may be a suspect at all, decided once per character.
+    may_suspect: dict[str, bool] = {}
     for index, char in enumerate(chars):
-        if char.isascii() and not char.isalpha():
-            continue
-        if _is_cjk(char) and frequency.get(char, 0) >= 200:
-            continue
-        if (_is_cjk(char) or char.isalpha() or ord(char) > 0xE000) and _suspicion(chars, index, frequency):
+        possible = may_suspect.get(char)
+        if possible is None:
+            possible = may_suspect[char] = _may_suspect(char, frequency)
+        if possible and _suspicion(chars, index, frequency):
             suspects.append(index)
     spans: list[tuple[int, int]] = []
     position = 0

@@ -20,6 +20,7 @@ from nlp.resources import Resources
 
 MAX_NAME = 34
 _NAME_CHAR = re.compile(f"[{CJK}A-Za-z0-9·]")
+_NAME_WORD = re.compile(f"[{CJK}A-Za-z0-9·]*")
 _QUALIFIER = re.compile(f"（([{CJK}]{{2,6}})）")
 # Tags that end a name when met on the way left (jieba's tag set).
 # Verbs do not end a name: names contain them (…技术开发有限公司), and the
@@ -182,9 +183,10 @@ def _suffix_is_word(text, tokens, covering, starts, ends, start, end, resources)
     token = tokens[covering[start]]
     if token.end != end:
         return False
-    return not any(
-        token.text.endswith(word) for word in resources.not_org_words if len(word) > end - start
-    )
+    # Some word of not_org_words longer than the suffix ends the token.
+    word = token.text
+    not_org_words = resources.not_org_words
+    return not any(word[-length:] in not_org_words for length in range(end - start + 1, len(word) + 1))
 
 
 def _extend_qualifier(text: str, end: int, resources: Resources) -> int:
@@ -224,7 +226,7 @@ def _walk_left(text: str, tokens: list[Token], covering: list[int], start: int, 
         token = tokens[covering[position - 1]]
         word_start = token.start
         word = text[word_start:position]
-        if not all(_NAME_CHAR.match(char) for char in word):
+        if not _NAME_WORD.fullmatch(word):
             break
         if word in resources.titles or word in ("委员", "党委委员", "党组成员", "党组书记"):
             break

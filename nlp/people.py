@@ -21,6 +21,7 @@ from nlp.normalize import CJK
 from nlp.resources import Resources
 
 _CJK_CHAR = re.compile(f"[{CJK}]")
+_CJK_NAME = re.compile(f"[{CJK}]{{2,4}}")
 # Characters that, right after a two-character name, start the next word.
 _AFTER_NAME = set("在把对等和与也就还首出陪带率是表介指认坦说称告向一主则给从为已先再又便都将被及、，。；：,;:“”\"（）() 曾")
 # Characters that can come right before a name.
@@ -53,9 +54,22 @@ def _surname_length(text: str, position: int, resources: Resources) -> int:
     return 0
 
 
+_PLAUSIBLE: dict[tuple[int, str], bool] = {}
+
+
 def plausible_name(name: str, resources: Resources) -> bool:
     """Check the shape of a candidate name: surname, 1-2 given characters."""
-    if not 2 <= len(name) <= 4 or not all(_CJK_CHAR.match(char) for char in name):
+    key = (id(resources), name)
+    result = _PLAUSIBLE.get(key)
+    if result is None:
+        if len(_PLAUSIBLE) > 100_000:
+            _PLAUSIBLE.clear()
+        result = _PLAUSIBLE[key] = _plausible_name(name, resources)
+    return result
+
+
+def _plausible_name(name: str, resources: Resources) -> bool:
+    if not _CJK_NAME.fullmatch(name):
         return False
     surname = _surname_length(name, 0, resources)
     if not surname or len(name) - surname not in (1, 2):
@@ -101,7 +115,7 @@ def _name_after(text: str, position: int, tokens_at: dict[int, Token], resources
 
 
 def _starts_speech(text: str, position: int, resources: Resources) -> bool:
-    return any(text.startswith(verb, position) for verb in resources.speech_verbs)
+    return _speech_index(resources).match_at(text, position) is not None
 
 
 def _name_before(text: str, position: int, resources: Resources) -> tuple[int, str] | None:
@@ -128,25 +142,26 @@ def _ends_title(text: str, position: int, resources: Resources) -> bool:
 
 
 def _slogan(text: str, end: int, resources: Resources) -> bool:
-    return any(text.startswith(word, end) for word in resources.slogan_followers)
+    return _index(resources, "slogan", resources.slogan_followers).match_at(text, end) is not None
 
 
 _INDEXES: dict[tuple[int, str], TermIndex] = {}
 
 
+def _index(resources: Resources, name: str, terms) -> TermIndex:
+    key = (id(resources), name)
+    if key not in _INDEXES:
+        _INDEXES[key] = TermIndex(terms)
+    return _INDEXES[key]
+
+
 def _title_index(resources: Resources) -> TermIndex:
     """Titles, longest first at each position, so 总经理 wins over 经理."""
-    key = (id(resources), "titles")
-    if key not in _INDEXES:
-        _INDEXES[key] = TermIndex(resources.titles)
-    return _INDEXES[key]
+    return _index(resources, "titles", resources.titles)
 
 
 def _speech_index(resources: Resources) -> TermIndex:
-    key = (id(resources), "speech")
-    if key not in _INDEXES:
-        _INDEXES[key] = TermIndex(resources.speech_verbs)
-    return _INDEXES[key]
+    return _index(resources, "speech", resources.speech_verbs)
 
 
 def find_people(text: str, tokens: list[Token], resources: Resources) -> list[Mention]:
@@ -190,7 +205,7 @@ def _title_then_name(text, start, end, title, kind, tokens_at, resources, found)
     while position < len(text) and text[position] in ":：":
         position += 1
     # A longer title continues here (副院长 inside 副院长兼所长).
-    if any(text.startswith(other, position) for other in resources.titles_by_length):
+    if _title_index(resources).match_at(text, position) is not None:
         return
     name = _name_after(text, position, tokens_at, resources)
     if name is None or _slogan(text, position + len(name), resources):
