@@ -83,9 +83,18 @@ def to_simplified_char(char: str) -> str:
     return converted
 
 
+# str.translate table from code point to Simplified character, filled
+# with the characters converted so far.
+_T2S_TABLE: dict[int, str] = {}
+
+
 def to_simplified(text: str) -> str:
     """Convert Traditional characters to Simplified, one for one."""
-    return "".join(to_simplified_char(char) for char in text)
+    table = _T2S_TABLE
+    for char in set(text):
+        if ord(char) not in table:
+            table[ord(char)] = to_simplified_char(char)
+    return text.translate(table)
 
 
 # The Simplified, width-folded form of each character seen so far.
