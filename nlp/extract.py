@@ -74,6 +74,7 @@ def extract(text: str) -> Extraction:
     mentions = _drop_people_named_like_organisations(mentions)
     entities = _merge(mentions, norm, resources)
     entities = _merge_legal_variants(entities)
+    entities = _merge_technology_short_forms(entities, resources)
     _government_aliases(entities)
     add_alias_mentions(entities, norm, resources)
     abbreviation_aliases(entities, norm, resources)
@@ -331,11 +332,12 @@ def _merge(mentions: list[DocMention], norm: NormText, resources: Resources) -> 
 
 
 def _original_surface(norm: NormText, item: DocMention) -> str:
-    """The mention as the input writes it, when that differs beyond script
-    and spacing (a pinyin gloss inside: 白(bái)海参)."""
+    """The mention as the input writes it, when that differs beyond spacing
+    and bracket width: Traditional script (威高集團) or a pinyin gloss
+    inside (白(bái)海参)."""
     start, end = norm.span(item.start, item.end)
     original = re.sub(r"\s+", "", norm.original[start:end])
-    if to_simplified(original).replace("(", "（").replace(")", "）") == item.mention.surface:
+    if original.replace("(", "（").replace(")", "）") == item.mention.surface:
         return item.mention.surface
     return original
 
@@ -402,6 +404,68 @@ def _merge_legal_variants(groups: list[Group]) -> list[Group]:
         for parent in group.part_of:
             if parent not in target.part_of:
                 target.part_of.append(parent)
+    return result
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    characters = iter(long)
+    return all(char in characters for char in short)
+
+
+def _technology_short_form_of(short: str, long: str, resources: Resources) -> bool:
+    """Decide whether ``short`` is a shortened writing of ``long``.
+
+    Two ways of shortening are accepted. Dropping leading modifiers keeps
+    the head (智能清洗机器人 for 水下智能清洗机器人). Dropping inner words
+    keeps the first character and the two-character head, and the
+    remaining characters stay in order (拉挤风电碳梁 for
+    拉挤碳纤维风电叶片碳梁). A lexicon term is a technology of its own,
+    so it is never the inner-word form (水下机器人).
+    """
+    if len(short) < 4 or len(short) >= len(long):
+        return False
+    if long.endswith(short):
+        return True
+    return (
+        short[0] == long[0]
+        and short[-2:] == long[-2:]
+        and short not in resources.tech_terms
+        and _is_subsequence(short, long)
+    )
+
+
+def _merge_technology_short_forms(groups: list[Group], resources: Resources) -> list[Group]:
+    """Merge a technology into the one longer technology it shortens.
+
+    A short form that fits several longer names (碳纤维 in 高强碳纤维 and
+    高模碳纤维) is left alone, because the text does not say which it is.
+    """
+    technologies = [group for group in groups if group.entity.type == TECHNOLOGY]
+    targets: dict[int, Group] = {}
+    for group in technologies:
+        short = group.entity.name
+        longer = [
+            other
+            for other in technologies
+            if other is not group and _technology_short_form_of(short, other.entity.name, resources)
+        ]
+        if len(longer) == 1:
+            targets[id(group)] = longer[0]
+    result = []
+    for group in groups:
+        target = targets.get(id(group))
+        # Chains (A shortens B, B shortens C) stop at the first step.
+        if target is None or id(target) in targets:
+            result.append(group)
+            continue
+        entity = target.entity
+        target.mentions.extend(group.mentions)
+        entity.evidence.extend(group.entity.evidence)
+        entity.evidence.sort(key=lambda item: item.start)
+        for alias in [group.entity.name, *group.entity.aliases]:
+            if alias != entity.name and alias not in entity.aliases:
+                entity.aliases.append(alias)
+        entity.confidence = max(entity.confidence, group.entity.confidence)
     return result
 
 

@@ -211,6 +211,34 @@ def test_traditional_text_with_glosses():
     assert text[person.evidence[0].start : person.evidence[0].end] == "王立(lì)新"
 
 
+def test_traditional_surface_kept_as_alias():
+    extraction = nlp.extract("榮成海鑫漁業有限公司與威海市海洋發展局簽約。")
+    firm = _entity(extraction, FIRM, "荣成海鑫渔业有限公司")
+    assert firm.aliases == ["榮成海鑫漁業有限公司"]
+    department = _entity(extraction, DEPARTMENT, "威海市海洋发展局")
+    assert department.aliases == ["威海市海洋發展局"]
+
+
+def test_technology_without_modifier_merged():
+    extraction = nlp.extract("该团队研制的深远海智能投喂装置已交付使用。此后，智能投喂装置在黄海完成试验。")
+    assert _names(extraction, TECHNOLOGY) == {"深远海智能投喂装置"}
+    device = _entity(extraction, TECHNOLOGY, "深远海智能投喂装置")
+    assert device.aliases == ["智能投喂装置"]
+    assert [(item.start, item.end) for item in device.evidence] == [(6, 15), (24, 30)]
+
+
+def test_technology_without_inner_words_merged():
+    extraction = nlp.extract("公司推出了模块化海水淡化集装箱装置。展会上，模块化淡化装置引人注目。")
+    assert _names(extraction, TECHNOLOGY) == {"模块化海水淡化集装箱装置"}
+    assert _entity(extraction, TECHNOLOGY, "模块化海水淡化集装箱装置").aliases == ["模块化淡化装置"]
+
+
+def test_ambiguous_technology_short_form_kept():
+    text = "甲公司研制了深远海智能投喂装置，乙公司研制了池塘智能投喂装置。两种智能投喂装置都已交付。"
+    names = _names(nlp.extract(text), TECHNOLOGY)
+    assert names == {"深远海智能投喂装置", "池塘智能投喂装置", "智能投喂装置"}
+
+
 def test_non_string_rejected():
     with pytest.raises(nlp.extract.__globals__["ExtractionError"]):
         nlp.extract(b"bytes")
