@@ -99,6 +99,7 @@ def _suffix_names(text, tokens, covering, resources) -> list[Mention]:
         if text.startswith(("报", "网", "杂志"), end):
             continue  # 中国银行保险报 is a newspaper
         start = _walk_left(text, tokens, covering, suffix_start, resources)
+        start = _strip_leading_verbs(tokens, covering, start, suffix_start, resources)
         name = text[start:end]
         core = name[: len(name) - len(suffix)]
         if len(core) < 2 or name in resources.tech_generic or core in resources.tech_generic:
@@ -143,6 +144,34 @@ def _walk_left(text, tokens, covering, start, resources) -> int:
         if _visible_length(text[token.start : start]) > MAX_TECH:
             break
         position = token.start
+    return position
+
+
+def _strip_leading_verbs(tokens, covering, start, suffix_start, resources) -> int:
+    """Drop verbs that open the name, and what precedes a verb whose
+    object is a lexicon term (拿碳纤维, 专攻碳纤维, 原本拿碳纤维).
+
+    Verbs inside a name (压载水处理装置) are kept by the walk, but a name
+    starts with a verb only when the verb is a technology word (拉挤, 清洗).
+    """
+    position = start
+    while position < suffix_start:
+        token = tokens[covering[position]]
+        if token.start != position or token.end > suffix_start:
+            break
+        tag = token.tag or ""
+        if tag not in ("v", "vn") or token.text in _TECH_VERBS:
+            break
+        position = token.end
+    cursor = position
+    while cursor < suffix_start:
+        token = tokens[covering[cursor]]
+        if token.end >= suffix_start:
+            break
+        following = tokens[covering[token.end]]
+        if token.tag == "v" and token.text not in _TECH_VERBS and following.text in resources.tech_terms:
+            position = token.end
+        cursor = token.end
     return position
 
 

@@ -269,3 +269,13 @@ def test_single_firm_page_develops_its_products():
 def test_cooperation_headed_by_firm():
     text = "中国海洋大学与烟台蓝鲸海洋装备有限公司签订合作协议。"
     assert _relations(text, "COOPERATES_WITH") == {("烟台蓝鲸海洋装备有限公司", "中国海洋大学")}
+
+
+def test_verb_before_material_not_in_name():
+    text = "企业离不开碳纤维，他专攻碳纤维二十年，原本拿碳纤维做鱼竿。"
+    assert set(_entities(text, TECHNOLOGY)) == {"碳纤维"}
+
+
+def test_technology_verbs_stay_in_name():
+    text = "公司推广压载水处理装置，船厂采用智能清洗装置。"
+    assert set(_entities(text, TECHNOLOGY)) == {"压载水处理装置", "智能清洗装置"}
