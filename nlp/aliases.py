@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bluecarbon.model import FIRM, INSTITUTE, PERSON
+from bluecarbon.model import FIRM, INSTITUTE, PERSON, TECHNOLOGY
 from nlp.candidates import Mention
 from nlp.english import aligns, english_names
 from nlp.mentions import (
@@ -90,8 +90,51 @@ def add_alias_mentions(groups: list[Group], norm: NormText, resources: Resources
             if any(free(position, position + len(core)) for position in occurrences(text, core)):
                 entity.aliases.append(core)
                 mark(group, core)
+    _mark_technology_list_items(groups, text, free, mark)
     for group in groups:
         group.entity.evidence.sort(key=lambda item: item.start)
+
+
+# Characters around a whole item of a list or a clause.
+_ITEM_BEFORE = set("、，,；;：:（(“\"\n")
+_ITEM_AFTER = set("、，,。；;）)”\"\n等和与及")
+
+
+def _mark_technology_list_items(groups: list[Group], text: str, free, mark) -> None:
+    """Mark a technology's name without its leading words where it stands
+    as a whole list item (…、风电碳梁等 after 拉挤风电碳梁).
+
+    Only tails of four or more characters that belong to one technology
+    of the document are used.
+    """
+    owners: dict[str, set[int]] = {}
+    by_id = {}
+    for group in groups:
+        entity = group.entity
+        if entity.type != TECHNOLOGY:
+            continue
+        by_id[id(group)] = group
+        for form in [entity.name, *entity.aliases]:
+            for cut in range(1, len(form) - 3):
+                owners.setdefault(form[cut:], set()).add(id(group))
+    names = {group.entity.name for group in by_id.values()}
+    for tail, group_ids in owners.items():
+        if len(group_ids) != 1 or tail in names:
+            continue
+        group = by_id[next(iter(group_ids))]
+        if tail in group.entity.aliases:
+            continue
+        standalone = False
+        for position in occurrences(text, tail):
+            end = position + len(tail)
+            before = text[position - 1] if position > 0 else "\n"
+            after = text[end] if end < len(text) else "\n"
+            if before in _ITEM_BEFORE and after in _ITEM_AFTER and free(position, end):
+                standalone = True
+                break
+        if standalone:
+            group.entity.aliases.append(tail)
+            mark(group, tail)
 
 
 def _person_boundary(text: str, start: int, end: int, resources: Resources) -> bool:

@@ -279,3 +279,16 @@ def test_verb_before_material_not_in_name():
 def test_technology_verbs_stay_in_name():
     text = "公司推广压载水处理装置，船厂采用智能清洗装置。"
     assert set(_entities(text, TECHNOLOGY)) == {"压载水处理装置", "智能清洗装置"}
+
+
+def test_technology_tail_as_list_item():
+    text = "发展深海养殖工船、海上风电导管架基础等装备。此外，企业还生产网箱、导管架基础等制品。"
+    foundation = _entities(text, TECHNOLOGY)["海上风电导管架基础"]
+    assert foundation.aliases == ["导管架基础"]
+    assert [(item.start, item.end) for item in foundation.evidence] == [(9, 18), (33, 38)]
+
+
+def test_technology_tail_in_running_text():
+    text = "发展深海养殖工船、海上风电导管架基础等装备。当天导管架基础吊装完成。"
+    foundation = _entities(text, TECHNOLOGY)["海上风电导管架基础"]
+    assert foundation.aliases == []
