@@ -255,10 +255,11 @@ def assign_industries(groups: list[Group], text: str, resources: Resources) -> N
             group.entity.industries = _technology_industries(group, items, resources)
             for industry in group.entity.industries:
                 technology_counts[industry] += len(group.mentions)
+    sentence_cache: dict[tuple[int, int], list[str]] = {}
     for group in live:
         if group.entity.type not in (FIRM, INSTITUTE):
             continue
-        found = _sentence_industries(group, text, resources)
+        found = _sentence_industries(group, text, resources, sentence_cache)
         if not found and group.entity.type == FIRM and len(group.mentions) >= 2 and technology_counts:
             found = [technology_counts.most_common(1)[0][0]]
         group.entity.industries = [name for name in INDUSTRY_NAMES if name in found]
@@ -275,7 +276,13 @@ def _technology_industries(group: Group, items, resources: Resources) -> list[st
     return [name for name in INDUSTRY_NAMES if name in found]
 
 
-def _sentence_industries(group: Group, text: str, resources: Resources) -> list[str]:
+def _sentence_industries(
+    group: Group, text: str, resources: Resources, cache: dict[tuple[int, int], list[str]]
+) -> list[str]:
+    """Return the industries whose keywords occur in the group's sentences.
+
+    ``cache`` maps a sentence span to its industries, for reuse across groups.
+    """
     sentences = set()
     for item in group.mentions:
         low, high = sentence_span(text, item.start, item.end)
@@ -284,10 +291,17 @@ def _sentence_industries(group: Group, text: str, resources: Resources) -> list[
             # “…。”NAME经理说: the quoted words belong to this sentence.
             sentences.add(sentence_span(text, low - 1, low - 1))
     found: list[str] = []
-    for low, high in sentences:
-        sentence = text[low:high]
-        for industry, keywords in resources.industry_keywords.items():
-            if industry not in found and any(word in sentence for word in keywords):
+    for span in sentences:
+        industries = cache.get(span)
+        if industries is None:
+            sentence = text[span[0] : span[1]]
+            industries = cache[span] = [
+                industry
+                for industry, keywords in resources.industry_keywords.items()
+                if any(word in sentence for word in keywords)
+            ]
+        for industry in industries:
+            if industry not in found:
                 found.append(industry)
     return found
 
