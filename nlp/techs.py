@@ -139,7 +139,10 @@ def _walk_left(text, tokens, covering, start, resources) -> int:
             break
         tag = resources.word_tags.get(word) or ""
         numeral_word = tag == "m" and len(word) >= 3 and not word.startswith("第")  # 多层次
-        if tag.startswith(_STOP_TAGS) and word not in _TECH_VERBS and not numeral_word:
+        # jieba tags 近海, 沿海 and 外海 as locality words but 深海 and 远海
+        # as places, and all of them name the sea area a device is for.
+        sea_area = tag == "f" and len(word) == 2 and word.endswith("海")
+        if tag.startswith(_STOP_TAGS) and word not in _TECH_VERBS and not numeral_word and not sea_area:
             break
         if _visible_length(text[token.start : start]) > MAX_TECH:
             break

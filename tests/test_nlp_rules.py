@@ -292,3 +292,8 @@ def test_technology_tail_in_running_text():
     text = "发展深海养殖工船、海上风电导管架基础等装备。当天导管架基础吊装完成。"
     foundation = _entities(text, TECHNOLOGY)["海上风电导管架基础"]
     assert foundation.aliases == []
+
+
+def test_sea_area_kept_in_technology():
+    text = "将推动深海网箱监测系统和近海网箱监测系统建设。"
+    assert set(_entities(text, TECHNOLOGY)) == {"深海网箱监测系统", "近海网箱监测系统"}
