@@ -27,17 +27,28 @@ _DEFINED_GENERIC = {"公司", "集团", "本公司", "该公司", "示范区", "
 
 
 def link_definitions(text: str, mentions: list[DocMention]) -> None:
-    """（以下简称“X”） right after a name makes X an alias of that name."""
+    """（以下简称“X”） right after a name makes X an alias of that name.
+
+    An organisation read elsewhere under the defined name (威海银行 after
+    威海市商业银行（简称“威海银行”）) becomes a mention of the defining one.
+    """
     ends = {}
     for item in mentions:
         if item.label != PERSON:
             ends.setdefault(item.end, item)
+    owners: dict[str, DocMention] = {}
     for match in _DEFINITION.finditer(text):
         short = match.group(1).strip()
         owner = ends.get(match.start()) or ends.get(match.start() - 1)
         if owner is None or short in _DEFINED_GENERIC or len(short) < 2:
             continue
         owner.extra_aliases.append(short)
+        if owner.label in ORG_TYPES:
+            owners.setdefault(short, owner)
+    for item in mentions:
+        owner = owners.get(item.name)
+        if owner is not None and item is not owner and item.label in ORG_TYPES and item.name != owner.name:
+            item.name, item.key, item.label = owner.name, owner.key, owner.label
 
 
 def add_alias_mentions(groups: list[Group], norm: NormText, resources: Resources) -> None:

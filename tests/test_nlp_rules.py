@@ -297,3 +297,11 @@ def test_technology_tail_in_running_text():
 def test_sea_area_kept_in_technology():
     text = "将推动深海网箱监测系统和近海网箱监测系统建设。"
     assert set(_entities(text, TECHNOLOGY)) == {"深海网箱监测系统", "近海网箱监测系统"}
+
+
+def test_defined_short_organisation_merged():
+    text = "威海市商业银行（简称“威海银行”）推出“蓝色碳汇贷”。威海银行行长表示，将扩大投放。"
+    firms = _entities(text, FIRM)
+    assert set(firms) == {"威海市商业银行"}
+    assert firms["威海市商业银行"].aliases == ["威海银行"]
+    assert [(item.start, item.end) for item in firms["威海市商业银行"].evidence] == [(0, 7), (11, 15), (27, 31)]
