@@ -126,9 +126,9 @@ class GraphStore:
         """Run a read query once per chunk of the list parameter ``chunk_by``
         and return all rows.
 
-        A Bolt message longer than 16 MiB makes ArcadeDB 26.10.2 drop the
-        request without an answer, which leaves the driver waiting, so long
-        key lists are sent READ_CHUNK values at a time. The query must give
+        ArcadeDB 26.10.2 drops a Bolt message longer than 16 MiB without
+        sending a response, and the driver then waits for ever. So long key
+        lists are sent READ_CHUNK values at a time. The query must give
         the same rows for a list as for its parts together (no ORDER BY,
         LIMIT or aggregation across the list).
         """
