@@ -372,6 +372,11 @@ def _acceptable(name, suffix, before_suffix, resources, tokens, starts) -> bool:
             return True
         if suffix in _PLACE_INSTITUTES and len(name) > len(suffix):
             return True  # 崂山实验室, 烟台大学
+        if suffix in ("集团有限公司", "集团股份有限公司"):
+            # 石岛集团有限公司: a place without its level (市, 区, 县) can
+            # be the trade name of a group under its full legal form.
+            place = resources.place_prefix.match(name)
+            return place is not None and place.group(2) is None and place.end() + len(suffix) == len(name)
         return suffix in _GOVERNMENT_SUFFIXES or suffix in _PLACE_BODIES and name != suffix
     if suffix in ("政府", "人民政府") and name[-len(suffix) - 1] not in "市省县区镇乡州旗盟":
         return False  # 围绕政府: not a named government

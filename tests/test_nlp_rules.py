@@ -305,3 +305,10 @@ def test_defined_short_organisation_merged():
     assert set(firms) == {"威海市商业银行"}
     assert firms["威海市商业银行"].aliases == ["威海银行"]
     assert [(item.start, item.end) for item in firms["威海市商业银行"].evidence] == [(0, 7), (11, 15), (27, 31)]
+
+
+def test_place_as_group_trade_name():
+    text = "石島(dǎo)集團有限公司董事長王海(hǎi)濤說，荣成市集团有限公司一说并不存在。"
+    firms = _entities(text, FIRM)
+    assert set(firms) == {"石岛集团有限公司"}
+    assert firms["石岛集团有限公司"].aliases == ["石島(dǎo)集團有限公司"]
