@@ -31,6 +31,11 @@ _SINGLE_STOP_TAGS = ("f", "t")
 # has a function word glued to the front of a name.
 _GLUED_FUNCTION = set("由以来在对向为被把将从与和及经据交于给让跟同是的了这那该")
 _CONJUNCTIONS = {"与", "和", "暨"}
+# Measure words that count organisations (12家, 3个, 5所).
+_MEASURE_WORDS = set("个家处所座项批")
+# A grade of recognition names a category (市级工程技术研究中心), because a
+# named institution starts with its owner or place.
+_GRADES = ("国家级", "省级", "市级", "县级", "区级")
 # Endings of an organisation that may precede a place inside a longer
 # name: 人民银行威海市中心支行, 农业银行威海市分行.
 _ORG_END = re.compile(r"(银行|集团|公司|大学|研究院|科学院|部|局|委|厅|会)$")
@@ -246,6 +251,8 @@ def _walk_left(text: str, tokens: list[Token], covering: list[int], start: int, 
                 break
         elif word in resources.triggers and (collected or word not in resources.in_name_verbs):
             break  # a verb right before the suffix may belong to it: 建设局
+        elif tag is None and word[0] in _MEASURE_WORDS and word_start > 0 and text[word_start - 1].isdigit():
+            break  # 12家为…中心: a count and the verb glued after it
         elif tag is None and len(word) >= 2 and word[0] in _GLUED_FUNCTION and collected:
             position = word_start + 1
             break
@@ -362,6 +369,8 @@ _GOVERNMENT_SUFFIXES = {"人民政府", "政府", "人大常委会", "常委会"
 def _acceptable(name, suffix, before_suffix, resources, tokens, starts) -> bool:
     if name in resources.not_org_words or (len(name) < 3 and name not in ("市委", "省委")):
         return False
+    if name.startswith(_GRADES) and not suffix_kind_is_department(suffix, resources):
+        return False  # 国家级开发区管委 is one body, 省级重点实验室 a category
     if "领域" in name or re.search(r"\d", name) and suffix_kind_is_department(suffix, resources):
         return False
     core = _core(name, suffix, resources)

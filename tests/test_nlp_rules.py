@@ -312,3 +312,9 @@ def test_place_as_group_trade_name():
     firms = _entities(text, FIRM)
     assert set(firms) == {"石岛集团有限公司"}
     assert firms["石岛集团有限公司"].aliases == ["石島(dǎo)集團有限公司"]
+
+
+def test_graded_category_not_institute():
+    text = "认定威海蓝创海洋科技有限公司等15家企业为市级专精特新企业，认定8家为市级工程技术研究中心，该所升格为省级重点实验室。"
+    assert set(_entities(text, INSTITUTE)) == set()
+    assert set(_entities(text, FIRM)) == {"威海蓝创海洋科技有限公司"}
