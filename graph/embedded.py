@@ -3,7 +3,8 @@
 ``python -m graph.embedded --data-dir DIR --bolt-port N --http-port M``
 starts the server on 127.0.0.1, opens (or creates) the ``bluecarbon``
 database, writes ``DIR/server.json`` with its pid and ports, and runs until
-SIGTERM, SIGINT or the death of its parent process. The root password is
+SIGTERM, SIGINT, or until no process registered under ``DIR/clients`` is
+alive (every user has closed it or died). The root password is
 read from ``DIR/password`` so that it never appears in a process listing.
 
 This is the only module that imports ``arcadedb_embedded``. It runs in its
@@ -13,6 +14,7 @@ own process, so the JVM never lives in the loader's or the API's process.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import signal
@@ -20,9 +22,11 @@ import sys
 import threading
 from pathlib import Path
 
+from graph import clients
+
 DATABASE = "bluecarbon"
 BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
-PARENT_POLL_SECONDS = 1.0
+CLIENT_POLL_SECONDS = 1.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,9 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(data_dir)
 
     stop = threading.Event()
+    held: list = []
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    _watch_parent(stop)
+    _watch_clients(data_dir, stop, held)
 
     import arcadedb_embedded
 
@@ -57,11 +62,16 @@ def main(argv: list[str] | None = None) -> int:
         server.create_database(DATABASE)
         _write_state(data_dir, args)
         print(f"graph.embedded: ready on bolt://127.0.0.1:{args.bolt_port}", flush=True)
-        while not stop.wait(PARENT_POLL_SECONDS):
+        while not stop.wait(CLIENT_POLL_SECONDS):
             pass
     finally:
         server.stop()
         _remove_state(data_dir)
+        # The watcher holds the start lock from its decision to stop until
+        # here, so no process attaches to a server that is going away, and
+        # a new server starts only after this one has released the database.
+        for lock in held:
+            lock.close()
         print("graph.embedded: stopped", flush=True)
     return 0
 
@@ -77,17 +87,23 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _watch_parent(stop: threading.Event) -> None:
-    """Set ``stop`` once the parent process is gone, so that a killed
-    loader does not leave an orphaned server holding the data directory."""
-    parent = os.getppid()
+def _watch_clients(data_dir: Path, stop: threading.Event, held: list) -> None:
+    """Set ``stop`` once no process using the server is alive, so that a
+    killed loader does not leave an orphaned server holding the data
+    directory. The start lock is taken for the check and kept (in
+    ``held``) when the server is to stop."""
 
     def poll() -> None:
-        while not stop.wait(PARENT_POLL_SECONDS):
-            if os.getppid() != parent:
-                stop.set()
+        while not stop.wait(CLIENT_POLL_SECONDS):
+            lock = open(data_dir / "start.lock", "w")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if clients.live_clients(data_dir):
+                lock.close()
+                continue
+            held.append(lock)
+            stop.set()
 
-    threading.Thread(target=poll, name="parent-watch", daemon=True).start()
+    threading.Thread(target=poll, name="client-watch", daemon=True).start()
 
 
 def _write_state(data_dir: Path, args: argparse.Namespace) -> None:

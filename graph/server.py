@@ -6,7 +6,8 @@ Its data, log and password live in the graph directory::
     graph_dir/password     random root password, mode 0600, made once
     graph_dir/server.json  pid and ports of the running child
     graph_dir/server.log   the child's output
-    graph_dir/start.lock   held while a process starts or finds the child
+    graph_dir/start.lock   held while a process starts, finds or stops the child
+    graph_dir/clients/     one file per live process using the child
     graph_dir/arcadedb/    ArcadeDB's root path (databases, config)
     graph_dir/log/         ArcadeDB's application log
 """
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bluecarbon.errors import GraphUnavailable
+from graph import clients
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +56,10 @@ class EmbeddedServer:
     """One embedded ArcadeDB child process for one graph directory.
 
     When another process of this program already runs a server for the
-    same directory, :meth:`start` connects to that one and :meth:`stop`
-    leaves it running.
+    same directory, :meth:`start` connects to that one. The server runs
+    while any process that opened it is alive: :meth:`stop` stops it only
+    when no other user remains, and otherwise the child stops itself once
+    the last user has closed or died.
     """
 
     def __init__(
@@ -84,6 +88,7 @@ class EmbeddedServer:
         # the same moment wait, then use the server the first one started.
         with open(self.graph_dir / "start.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            clients.register(self.graph_dir)
             running = self._running_state()
             if running is not None:
                 log.info(
@@ -105,8 +110,12 @@ class EmbeddedServer:
                         START_ATTEMPTS,
                     )
                     if attempt == START_ATTEMPTS:
+                        clients.unregister(self.graph_dir)
                         raise
                     continue
+                except GraphUnavailable:
+                    clients.unregister(self.graph_dir)
+                    raise
                 return self._endpoint(bolt_port, password)
         raise AssertionError("unreachable")
 
@@ -125,9 +134,9 @@ class EmbeddedServer:
         ]
         self.log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with open(self.log_path, "ab") as log_file:
-            # A new session keeps a terminal's ^C away from the child: the
-            # parent stops it in close(), and the child stops by itself when
-            # the parent dies.
+            # A new session keeps a terminal's ^C away from the child: it
+            # is stopped in stop(), or stops by itself once every process
+            # using it has closed or died.
             self.process = subprocess.Popen(
                 command,
                 cwd=self.graph_dir,
@@ -145,11 +154,27 @@ class EmbeddedServer:
         return bolt_port
 
     def stop(self) -> None:
-        """Stop the child that this object started (SIGTERM, then SIGKILL
-        after STOP_TIMEOUT_SECONDS)."""
-        process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
+        """Stop using the server; stop the child that this object started
+        (SIGTERM, then SIGKILL after STOP_TIMEOUT_SECONDS) unless another
+        live process still uses it."""
+        with open(self.graph_dir / "start.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            clients.unregister(self.graph_dir)
+            others = clients.live_clients(self.graph_dir)
+            process, self.process = self.process, None
+            if process is None or process.poll() is not None:
+                return
+            if others:
+                log.info(
+                    "leaving the embedded graph server (pid %s) running for "
+                    "processes %s",
+                    process.pid,
+                    others,
+                )
+                return
+            self._terminate(process)
+
+    def _terminate(self, process: subprocess.Popen) -> None:
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=STOP_TIMEOUT_SECONDS)
