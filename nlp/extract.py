@@ -24,6 +24,7 @@ from nlp.attributes import (
     mark_removed,
 )
 from nlp.document import find_amendments, read_document_info
+from nlp.matching import is_subsequence
 from nlp.mentions import LEGAL_SUFFIX, ORG_TYPES, DocMention, Group, evidence_at, occurrences
 from nlp.normalize import CJK, GARBLE, NormText, normalize, to_simplified
 from nlp.people import find_byline_people
@@ -222,6 +223,9 @@ def _drop_people_named_like_organisations(mentions: list[DocMention]) -> list[Do
     return [item for item in mentions if item.label != PERSON or item.name not in org_forms]
 
 
+_BRACKETED_CJK = re.compile(f"（([{CJK}]{{2,8}})）")
+
+
 def _bracketed_names(mentions: list[DocMention], text: str) -> None:
     """NAME（OTHER NAME） or NAME（ABC）: the bracket gives a second name."""
     by_start = {item.start: item for item in mentions}
@@ -235,6 +239,12 @@ def _bracketed_names(mentions: list[DocMention], text: str) -> None:
             continue
         match = re.match(r"（([A-Z][A-Za-z]{1,7})）", text[item.end :])
         if match:
+            item.extra_aliases.append(match.group(1))
+            continue
+        # 山东蓝色海洋科技股份有限公司（蓝色海洋）: a short name keeps the
+        # characters of the full name in order.
+        match = _BRACKETED_CJK.match(text, item.end)
+        if match and item.label in ORG_TYPES and is_subsequence(match.group(1), item.name):
             item.extra_aliases.append(match.group(1))
     # Every mention of the second name now belongs to the first.
     for item in mentions:
@@ -407,11 +417,6 @@ def _merge_legal_variants(groups: list[Group]) -> list[Group]:
     return result
 
 
-def _is_subsequence(short: str, long: str) -> bool:
-    characters = iter(long)
-    return all(char in characters for char in short)
-
-
 def _technology_short_form_of(short: str, long: str, resources: Resources) -> bool:
     """Decide whether ``short`` is a shortened writing of ``long``.
 
@@ -430,7 +435,7 @@ def _technology_short_form_of(short: str, long: str, resources: Resources) -> bo
         short[0] == long[0]
         and short[-2:] == long[-2:]
         and short not in resources.tech_terms
-        and _is_subsequence(short, long)
+        and is_subsequence(short, long)
     )
 
 

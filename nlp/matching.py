@@ -12,6 +12,12 @@ import re
 from collections.abc import Iterable, Iterator
 
 
+def is_subsequence(short: str, long: str) -> bool:
+    """Check that the characters of ``short`` occur in ``long`` in order."""
+    characters = iter(long)
+    return all(char in characters for char in short)
+
+
 class TermIndex:
     """Leftmost-longest, non-overlapping search for a fixed set of terms."""
 

@@ -14,7 +14,7 @@ import re
 
 from bluecarbon.model import DEPARTMENT, FIRM, INSTITUTE
 from nlp.candidates import Mention, Token
-from nlp.matching import TermIndex
+from nlp.matching import TermIndex, is_subsequence
 from nlp.normalize import CJK
 from nlp.resources import Resources
 
@@ -73,9 +73,12 @@ def find_organisations(text: str, tokens: list[Token], resources: Resources) -> 
     for start, end, suffix in index.finditer(text):
         if not _suffix_is_word(text, tokens, covering, starts, ends, start, end, resources):
             continue
-        end = _extend_qualifier(text, end, resources)
+        suffix_end = end
+        end = _extend_qualifier(text, end, resources, places_only=suffix.endswith("公司"))
         name_start = _walk_left(text, tokens, covering, start, resources)
         name_start = _strip_leading(text, tokens, starts, name_start, start, resources)
+        if end > suffix_end and _short_name_in_brackets(text[suffix_end + 1 : end - 1], text[name_start:suffix_end], resources):
+            end = suffix_end
         while name_start < start and (text[name_start].isdigit() or text[name_start] in "·-"):
             name_start += 1  # heading numbers glued to a name: 1青岛市…
         if name_start >= start:
@@ -194,11 +197,31 @@ def _suffix_is_word(text, tokens, covering, starts, ends, start, end, resources)
     return not any(word[-length:] in not_org_words for length in range(end - start + 1, len(word) + 1))
 
 
-def _extend_qualifier(text: str, end: int, resources: Resources) -> int:
+def _extend_qualifier(text: str, end: int, resources: Resources, places_only: bool = False) -> int:
+    """Extend a name over a place or campus in brackets right after it.
+
+    With ``places_only`` (after a legal form such as 有限公司), only a known
+    place qualifies, because a bracket there usually holds the firm's
+    short name (…股份有限公司（蓝色海洋）).
+    """
     match = _QUALIFIER.match(text, end)
-    if match and _is_place_qualifier(match.group(1), resources):
+    if match is None:
+        return end
+    content = match.group(1)
+    if places_only:
+        known = content in resources.places or content[:-1] in resources.places
+        return match.end() if known else end
+    if _is_place_qualifier(content, resources):
         return match.end()
     return end
+
+
+def _short_name_in_brackets(content: str, name: str, resources: Resources) -> bool:
+    """中国海洋大学（海大）: a bracket that is not a place and keeps the
+    name's characters in order is its short name, not a campus."""
+    if content in resources.places or content[:-1] in resources.places:
+        return False
+    return is_subsequence(content, name)
 
 
 _NOT_QUALIFIERS = {"试行", "草案", "暂行", "修订", "节选", "全文", "附件", "上", "下", "筹", "筹建", "摘要", "简称"}
@@ -501,6 +524,8 @@ def _gazetteer_mentions(text, tokens, starts, ends, resources) -> list[Mention]:
         if text.startswith(_MEDIA_TAILS, token.end):
             continue  # 中国银行保险报 is a newspaper, not the bank
         end = _extend_qualifier(text, token.end, resources)
+        if end > token.end and _short_name_in_brackets(text[token.end + 1 : end - 1], canonical, resources):
+            end = token.end
         surface = text[token.start : end]
         qualifier = surface[len(token.text) :]
         name = canonical + qualifier

@@ -318,3 +318,19 @@ def test_graded_category_not_institute():
     text = "认定威海蓝创海洋科技有限公司等15家企业为市级专精特新企业，认定8家为市级工程技术研究中心，该所升格为省级重点实验室。"
     assert set(_entities(text, INSTITUTE)) == set()
     assert set(_entities(text, FIRM)) == {"威海蓝创海洋科技有限公司"}
+
+
+def test_bracketed_short_name_after_firm():
+    text = "山东蓝色海洋科技股份有限公司（蓝色海洋）与中集来福士海洋工程有限公司（烟台）签约。蓝色海洋董事长王强说，项目已开工。"
+    firms = _entities(text, FIRM)
+    assert set(firms) == {"山东蓝色海洋科技股份有限公司", "中集来福士海洋工程有限公司（烟台）"}
+    assert firms["山东蓝色海洋科技股份有限公司"].aliases == ["蓝色海洋"]
+    evidence = [(item.start, item.end) for item in firms["山东蓝色海洋科技股份有限公司"].evidence]
+    assert evidence == [(0, 14), (15, 19), (41, 45)]
+
+
+def test_bracketed_short_name_after_university():
+    text = "中国海洋大学（海大）与山东大学（威海）合作。海大教授李明说。"
+    institutes = _entities(text, INSTITUTE)
+    assert set(institutes) == {"中国海洋大学", "山东大学（威海）"}
+    assert institutes["中国海洋大学"].aliases == ["海大"]
