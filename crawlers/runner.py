@@ -135,8 +135,18 @@ def _classify(sources: list[str | dict | Source]) -> tuple[list[Source], list[Pa
                 http_sources.append(source)
                 continue
             source = source.url
-        scheme = urlsplit(source).scheme.lower()
+        try:
+            parts = urlsplit(source)
+            hostname = parts.hostname
+        except ValueError as error:
+            raise CrawlError(f"source {source!r} is not a valid URL ({error}); check it") from error
+        scheme = parts.scheme.lower()
         if scheme in ("http", "https"):
+            if not hostname:
+                raise CrawlError(
+                    f"source {source!r} has no host name; expected a URL such as "
+                    "http://www.weihai.gov.cn/"
+                )
             http_sources.append(Source.from_url(normalise_start_url(source)))
             continue
         if scheme == "file":
@@ -187,8 +197,10 @@ def _local_files(path: Path) -> list[Path]:
 
 
 def _read_local(path: Path, ledger: Ledger) -> None:
+    seen: set[str] = set()
     for file_path in _local_files(path):
         url = file_path.as_uri()
+        seen.add(url)
         try:
             size = file_path.stat().st_size
             if size > MAX_DOCUMENT_BYTES:
@@ -204,6 +216,19 @@ def _read_local(path: Path, ledger: Ledger) -> None:
             continue
         content_type = mimetypes.guess_type(file_path.name)[0]
         ledger.fetched(url, body, content_type=content_type)
+
+    if path.is_dir():
+        _mark_removed_files(path, seen, ledger)
+
+
+def _mark_removed_files(folder: Path, seen: set[str], ledger: Ledger) -> None:
+    """Mark stored files of FOLDER that are no longer there as gone, as a
+    404 marks a web page; their versions stay."""
+    prefix = folder.resolve().as_uri().rstrip("/") + "/"
+    for document in ledger.store.documents():
+        url = document["url"]
+        if url.startswith(prefix) and url not in seen and document["status"] != "gone":
+            ledger.gone(url, 404)
 
 
 # -- HTTP through the Scrapy child -------------------------------------------
