@@ -1,9 +1,9 @@
 """What moved between two builds: new firms, new evidence, score changes.
 
 Each rank saves the full candidate list as a snapshot under
-``DATA_DIR/rankings``; comparing the latest snapshot with an earlier one
-explains every change by the factors whose points moved and the evidence
-that appeared or disappeared.
+``DATA_DIR/rankings``. Comparing the latest snapshot with an earlier one
+explains every change by the factors whose points moved and by the
+evidence that appeared or disappeared.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def list_snapshots(rankings_dir: Path) -> list[Path]:
 
 @dataclass
 class CandidateChange:
-    """How one candidate's score moved, factor by factor."""
+    """The move of one candidate's score, factor by factor."""
 
     name: str
     industry: str

@@ -116,12 +116,12 @@ def write_xlsx(
 
 
 def _by_industry(candidates: list[dict], industries: list[str] | None = None):
-    shown = list(industries or INDUSTRY_NAMES)
+    names = list(industries or INDUSTRY_NAMES)
     if industries is None:
         for candidate in candidates:
-            if candidate["industry"] not in shown:
-                shown.append(candidate["industry"])
-    for industry in shown:
+            if candidate["industry"] not in names:
+                names.append(candidate["industry"])
+    for industry in names:
         yield industry, [c for c in candidates if c["industry"] == industry]
 
 

@@ -1,4 +1,5 @@
-"""Which processes use an embedded graph server, so the last one stops it.
+"""A registry of the processes that use an embedded graph server, so the
+last one to leave stops it.
 
 Each process that opens the embedded store writes an empty file named
 after its pid under ``graph_dir/clients``. Files of processes that have
