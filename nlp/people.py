@@ -23,7 +23,7 @@ from nlp.resources import Resources
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _CJK_NAME = re.compile(f"[{CJK}]{{2,4}}")
 # Characters that, right after a two-character name, start the next word.
-_AFTER_NAME = set("在把对等和与也就还首出陪带率是表介指认坦说称告向一主则给从为已先再又便都将被及、，。；：,;:“”\"（）() 曾")
+_AFTER_NAME = set("在把对等和与也就还首出陪带率是表介指认坦说称告向一主则给从为已先再又便都将被及担牵、，。；：,;:“”\"（）() 曾")
 # Characters that can come right before a name.
 _BEFORE_NAME = set("、，。；：,;:“”\"'（）()《》【】[] \n\t的和与及暨据")
 # Last characters of an organisation or unit name, which a name may follow

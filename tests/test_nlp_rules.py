@@ -334,3 +334,16 @@ def test_bracketed_short_name_after_university():
     institutes = _entities(text, INSTITUTE)
     assert set(institutes) == {"中国海洋大学", "山东大学（威海）"}
     assert institutes["中国海洋大学"].aliases == ["海大"]
+
+
+def test_university_president_title():
+    text = "大连海洋大学副校长李华担任研究院院长。学校长期坚持开放办学。"
+    people = _entities(text, PERSON)
+    assert set(people) == {"李华"}
+    assert people["李华"].role == "expert: 副校长"
+    assert people["李华"].affiliation == "大连海洋大学"
+
+
+def test_enforcement_units_are_departments():
+    text = "威海市海洋与渔业监督监察支队、文登区综合行政执法大队联合开展执法检查。"
+    assert set(_entities(text, DEPARTMENT)) == {"威海市海洋与渔业监督监察支队", "文登区综合行政执法大队"}
