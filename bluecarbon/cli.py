@@ -459,6 +459,9 @@ def _port_free(port: int) -> bool:
     import socket
 
     with socket.socket() as probe:
+        # As the demo server does, so that connections of a previous run
+        # still in TIME_WAIT do not count as the port being in use.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
