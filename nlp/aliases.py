@@ -95,7 +95,7 @@ def add_alias_mentions(groups: list[Group], norm: NormText, resources: Resources
         entity = group.entity
         if entity.type != FIRM:
             continue
-        for core in _core_names(entity.name, resources):
+        for core in core_names(entity.name, resources):
             if core in entity.aliases or not _usable_short_name(core, resources):
                 continue
             if any(free(position, position + len(core)) for position in occurrences(text, core)):
@@ -178,7 +178,7 @@ _BUSINESS_WORDS = re.compile(
 )
 
 
-def _core_names(name: str, resources: Resources) -> list[str]:
+def core_names(name: str, resources: Resources) -> list[str]:
     """Short names of a firm: without province and place, without legal
     suffix, and the brand without its line of business."""
     cores = []

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 
 from bluecarbon.errors import DocumentError, ExtractionError
 from bluecarbon.model import DEPARTMENT, FIRM, INSTITUTE, PERSON, TECHNOLOGY, Entity, Extraction
-from nlp.aliases import abbreviation_aliases, add_alias_mentions, english_aliases, link_definitions
+from nlp.aliases import abbreviation_aliases, add_alias_mentions, core_names, english_aliases, link_definitions
 from nlp.attributes import (
     assign_credit_codes,
     assign_industries,
@@ -76,6 +76,7 @@ def extract(text: str) -> Extraction:
     entities = _merge(mentions, norm, resources)
     entities = _merge_legal_variants(entities)
     entities = _merge_technology_short_forms(entities, resources)
+    entities = _merge_brand_short_forms(entities, resources)
     _government_aliases(entities)
     add_alias_mentions(entities, norm, resources)
     abbreviation_aliases(entities, norm, resources)
@@ -461,6 +462,39 @@ def _merge_technology_short_forms(groups: list[Group], resources: Resources) -> 
         target = targets.get(id(group))
         # Chains (A shortens B, B shortens C) stop at the first step.
         if target is None or id(target) in targets:
+            result.append(group)
+            continue
+        entity = target.entity
+        target.mentions.extend(group.mentions)
+        entity.evidence.extend(group.entity.evidence)
+        entity.evidence.sort(key=lambda item: item.start)
+        for alias in [group.entity.name, *group.entity.aliases]:
+            if alias != entity.name and alias not in entity.aliases:
+                entity.aliases.append(alias)
+        entity.confidence = max(entity.confidence, group.entity.confidence)
+    return result
+
+
+def _merge_brand_short_forms(groups: list[Group], resources: Resources) -> list[Group]:
+    """鑫发公司 after 荣成市鑫发水产食品有限公司: a firm named by another
+    firm's short name and a legal form is that firm.
+
+    A short name shared by several firms of the document is left alone.
+    """
+    firms = [group for group in groups if group.entity.type == FIRM]
+    owners: dict[str, list[Group]] = defaultdict(list)
+    for group in firms:
+        for core in core_names(group.entity.name, resources):
+            owners[core].append(group)
+    result = []
+    for group in groups:
+        target = None
+        if group.entity.type == FIRM:
+            stripped = LEGAL_SUFFIX.sub("", group.entity.name)
+            candidates = [other for other in owners.get(stripped, []) if other is not group]
+            if stripped != group.entity.name and len(candidates) == 1:
+                target = candidates[0]
+        if target is None:
             result.append(group)
             continue
         entity = target.entity

@@ -347,3 +347,16 @@ def test_university_president_title():
 def test_enforcement_units_are_departments():
     text = "威海市海洋与渔业监督监察支队、文登区综合行政执法大队联合开展执法检查。"
     assert set(_entities(text, DEPARTMENT)) == {"威海市海洋与渔业监督监察支队", "文登区综合行政执法大队"}
+
+
+def test_brand_with_legal_form_merged():
+    text = "荣成市鑫发水产食品有限公司与日本企业合作。鑫发公司副总经理李强介绍了情况。"
+    firms = _entities(text, FIRM)
+    assert set(firms) == {"荣成市鑫发水产食品有限公司"}
+    assert firms["荣成市鑫发水产食品有限公司"].aliases == ["鑫发公司"]
+    assert _entities(text, PERSON)["李强"].affiliation == "荣成市鑫发水产食品有限公司"
+
+
+def test_shared_brand_not_merged():
+    text = "荣成市鑫发水产食品有限公司和文登鑫发渔业有限公司参展，鑫发公司展位人气旺。"
+    assert set(_entities(text, FIRM)) == {"荣成市鑫发水产食品有限公司", "文登鑫发渔业有限公司", "鑫发公司"}
