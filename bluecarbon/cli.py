@@ -221,6 +221,7 @@ def _crawl_exit_code(report) -> int:
 
 def run_extract(args, settings: Settings) -> int:
     import nlp
+    from bluecarbon import pipeline
 
     failed = 0
     for path in args.files:
@@ -240,6 +241,13 @@ def run_extract(args, settings: Settings) -> int:
             print(f"error: {path} cannot be read: {error.strerror}", file=sys.stderr)
             failed += 1
             continue
+        if extraction.garbled_share >= pipeline.GARBLED_SHARE:
+            print(
+                f"warning: {path} looks garbled ({extraction.garbled_share:.0%} of "
+                "its characters are mojibake); check its encoding, or re-save it "
+                "as UTF-8",
+                file=sys.stderr,
+            )
         for entity in extraction.entities:
             print(json.dumps(entity.to_json(path), ensure_ascii=False))
     return 1 if failed else 0

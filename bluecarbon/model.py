@@ -168,6 +168,9 @@ class Extraction:
     relations: list[Relation] = field(default_factory=list)
     document: DocumentInfo = field(default_factory=DocumentInfo)
     extractor_version: str = ""
+    # Share of the text's visible characters that look like mojibake
+    # (characters of another encoding, replacement characters), from 0 to 1.
+    garbled_share: float = 0.0
 
 
 @dataclass

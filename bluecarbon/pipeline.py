@@ -18,6 +18,10 @@ from bluecarbon.settings import Settings
 
 logger = logging.getLogger("bluecarbon.pipeline")
 
+# Share of mojibake above which a document is reported as probably
+# decoded with the wrong encoding.
+GARBLED_SHARE = 0.3
+
 
 @dataclass
 class LoadReport:
@@ -27,6 +31,7 @@ class LoadReport:
     entities: int = 0
     relations: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    garbled: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def __str__(self) -> str:
@@ -37,6 +42,8 @@ class LoadReport:
         ]
         for url, reason in self.failed:
             lines.append(f"  failed: {url}: {reason}")
+        for url in self.garbled:
+            lines.append(f"  looks garbled (check its encoding): {url}")
         return "\n".join(lines)
 
 
@@ -89,6 +96,13 @@ def load_pending(settings: Settings, graph, *, progress: bool = False) -> LoadRe
             report.failed.append((version.url, str(error)))
             continue
 
+        if extraction.garbled_share >= GARBLED_SHARE:
+            logger.warning(
+                "%s looks garbled: %.0f%% of its characters are mojibake",
+                version.url,
+                extraction.garbled_share * 100,
+            )
+            report.garbled.append(version.url)
         graph.load(version, extraction)
         store.mark_processed(version)
         report.versions += 1

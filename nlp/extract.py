@@ -96,7 +96,23 @@ def extract(text: str) -> Extraction:
         relations=relations,
         document=info,
         extractor_version=EXTRACTOR_VERSION,
+        garbled_share=_garbled_share(text, norm.text),
     )
+
+
+# UTF-8 read as Latin-1 or cp1252 turns every Chinese character into two
+# or three characters of U+0080-U+00FF; decoding errors leave U+FFFD.
+_FOREIGN = re.compile("[\u0080-\u00ff\ufffd]")
+
+
+def _garbled_share(text: str, normalised: str) -> float:
+    """Return the share of visible characters that are mojibake: blanked
+    by normalisation, replacement characters, or Latin-1 bytes."""
+    visible = sum(1 for char in text if not char.isspace())
+    if not visible:
+        return 0.0
+    blanked = max(0, normalised.count(GARBLE) - text.count(GARBLE))
+    return min(1.0, (blanked + len(_FOREIGN.findall(text))) / visible)
 
 
 # --- pipeline ---------------------------------------------------------

@@ -91,3 +91,17 @@ def test_crawl_of_closed_port_fails(tmp_path):
     )
     assert result.returncode == 1
     assert "error: all 1 fetches failed" in result.stderr
+
+
+def test_garbled_file_warned(tmp_path):
+    text = "威海海澜生物科技有限公司建设海带养殖基地，与山东大学（威海）合作。"
+    (tmp_path / "moji.txt").write_text(
+        text.encode("utf-8").decode("latin-1"), encoding="utf-8"
+    )
+    (tmp_path / "ok.txt").write_text(text, encoding="utf-8")
+    result = bluecarbon("extract", "moji.txt", "ok.txt", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "warning: moji.txt looks garbled (100% of its characters" in result.stderr
+    assert "ok.txt" not in result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {record["document"] for record in records} == {"ok.txt"}

@@ -19,3 +19,10 @@ def test_evidence_capped_per_entity():
     firm = next(e for e in nlp.extract(text).entities if e.type == "Firm")
     assert len(firm.evidence) == MAX_EVIDENCE
     assert firm.evidence[0].start == 0
+
+
+def test_garbled_share_measured():
+    text = "威海海澜生物科技有限公司建设海带养殖基地。"
+    assert nlp.extract(text).garbled_share == 0.0
+    latin = text.encode("utf-8").decode("latin-1")
+    assert nlp.extract(latin).garbled_share == 1.0
