@@ -191,7 +191,10 @@ def _add_candidate_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _positive_int(value: str) -> int:
-    number = int(value)
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
     if number < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a positive integer")
     return number
