@@ -11,12 +11,12 @@ checked before use.
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections import defaultdict
 
 from bluecarbon.errors import GraphError
 from bluecarbon.model import ENTITY_LABELS, FIRM, INDUSTRY, PLACE, RELATION_TYPES
 from graph import keys
+from graph.reads import entity_conditions, search_form
 
 # Nodes a neighbourhood shows but does not expand through, because every
 # firm of an industry or a district is one hop from them.
@@ -81,12 +81,6 @@ class _Reversed:
         return isinstance(other, _Reversed) and self.value == other.value
 
 
-def search_form(text: str) -> str:
-    """Return ``text`` in the form that ``search_text`` stores: NFKC,
-    lower case, without surrounding white space."""
-    return unicodedata.normalize("NFKC", text).strip().lower()
-
-
 def label_of_key(key: str) -> str | None:
     """Return the entity label that a key's prefix names, or None when
     the prefix names none (such keys are looked up under every label)."""
@@ -116,20 +110,7 @@ def entity_row(row: dict) -> dict:
 
 
 def _entity_filter(store, industry, name_contains, status, region) -> tuple[list[str], dict]:
-    conditions, params = [], {}
-    if industry is not None:
-        conditions.append("$industry IN n.industries")
-        params["industry"] = industry
-    if name_contains:
-        conditions.append(store.dialect.search_condition("n", "text"))
-        params["text"] = search_form(name_contains)
-    if status is not None:
-        conditions.append("n.status = $status")
-        params["status"] = status
-    if region is not None:
-        conditions.append("n.region CONTAINS $region")
-        params["region"] = region
-    return conditions, params
+    return entity_conditions(store, industry, name_contains, status, region)
 
 
 def _entity_match(label: str, linked_to: tuple[str, str] | None) -> str:

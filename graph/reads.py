@@ -70,20 +70,14 @@ def entities(
     matches the name or an alias; ``region`` matches a substring."""
     _check_page(limit, offset)
     labels = [_check_label(label)] if label else list(ENTITY_LABELS)
-    conditions = []
-    params: dict = {"window": limit + offset}
-    if industry is not None:
-        conditions.append("$industry IN n.industries")
-        params["industry"] = _industry_name(industry)
-    if name_contains:
-        conditions.append(store.dialect.search_condition("n", "text"))
-        params["text"] = _search_form(name_contains)
-    if status is not None:
-        conditions.append("n.status = $status")
-        params["status"] = status
-    if region is not None:
-        conditions.append("n.region CONTAINS $region")
-        params["region"] = region
+    conditions, params = entity_conditions(
+        store,
+        None if industry is None else _industry_name(industry),
+        name_contains,
+        status,
+        region,
+    )
+    params["window"] = limit + offset
     where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
 
     rows: list[dict] = []
@@ -225,15 +219,36 @@ def documents(store) -> list[dict]:
     return sorted(rows, key=lambda r: r["key"])
 
 
-def _search_form(text: str) -> str:
+def search_form(text: str) -> str:
+    """Return ``text`` in the form that ``search_text`` stores: NFKC,
+    lower case, without surrounding white space."""
     return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+def entity_conditions(store, industry, name_contains, status, region) -> tuple[list[str], dict]:
+    """Return the WHERE conditions on entity ``n`` and their parameters
+    for the filters given; ``industry`` is an industry's Chinese name."""
+    conditions, params = [], {}
+    if industry is not None:
+        conditions.append("$industry IN n.industries")
+        params["industry"] = industry
+    if name_contains:
+        conditions.append(store.dialect.search_condition("n", "text"))
+        params["text"] = search_form(name_contains)
+    if status is not None:
+        conditions.append("n.status = $status")
+        params["status"] = status
+    if region is not None:
+        conditions.append("n.region CONTAINS $region")
+        params["region"] = region
+    return conditions, params
 
 
 def search(store, text: str, limit: int = 50) -> list[dict]:
     """Return entities whose name or an alias contains ``text`` (any
     Chinese or Latin substring), current ones first, shortest name first."""
     _check_page(limit, 0)
-    needle = _search_form(text)
+    needle = search_form(text)
     if not needle:
         return []
     rows: list[dict] = []
