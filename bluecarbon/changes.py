@@ -1,4 +1,4 @@
-"""What moved between two builds: new firms, new evidence, score changes.
+"""Changes between two builds: new firms, new evidence, score changes.
 
 Each rank saves the full candidate list as a snapshot under
 ``DATA_DIR/rankings``. Comparing the latest snapshot with an earlier one

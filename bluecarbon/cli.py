@@ -209,9 +209,9 @@ def run_crawl(args, settings: Settings) -> int:
 
 
 def _crawl_exit_code(report) -> int:
-    """Return 1 when every fetch failed, so that a scheduler sees the
-    outage; a run in which some pages failed still returns 0 and lists
-    them in its report."""
+    """Return 1 when every fetch failed, so that a scheduler detects the
+    outage. A run in which only some pages failed returns 0 and lists them
+    in its report."""
     reached = report.new + report.changed + report.unchanged + report.gone
     if report.failed and not reached:
         print(

@@ -148,7 +148,7 @@ class Relation:
 
 @dataclass
 class DocumentInfo:
-    """What a document says about itself: issuer, number, date, and the
+    """Facts a document states about itself: issuer, number, date, and the
     documents it amends or repeals (by document number such as
     威政办字〔2021〕17号)."""
 

@@ -25,7 +25,7 @@ GARBLED_SHARE = 0.3
 
 @dataclass
 class LoadReport:
-    """What one extract-and-load pass did."""
+    """Counts and failures of one extract-and-load pass."""
 
     versions: int = 0
     entities: int = 0

@@ -34,15 +34,14 @@ def entity_key(
 
     A firm's unified social credit code is kept as the ``credit_code``
     property, not in the key, because directories give the code while news
-    and plans name the same firm without it; keying by the code would split
+    and plans name the same firm without it. Keying by the code would split
     one firm into two nodes depending on the page. A Person's key adds the
     key of the affiliation, or of the document when no affiliation is
     known, so that two people of the same name are never merged by name
     alone.
     """
     # NOTE: a firm renamed between sources (same credit code, new name)
-    # gets a second node; the two share the code, so an analyst can find
-    # and merge them.
+    # gets a second node. The two share the code, so they can be found.
     key = f"{label}:{normalise(name)}"
     if label == PERSON:
         scope = affiliation_key if affiliation_key else f"doc:{document_key}"

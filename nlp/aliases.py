@@ -112,8 +112,8 @@ _ITEM_AFTER = set("、，,。；;）)”\"\n等和与及")
 
 
 def _mark_technology_list_items(groups: list[Group], text: str, free, mark) -> None:
-    """Mark a technology's name without its leading words where it stands
-    as a whole list item (…、风电碳梁等 after 拉挤风电碳梁).
+    """Mark a technology's name without its leading words where it is
+    a whole list item (…、风电碳梁等 after 拉挤风电碳梁).
 
     Only tails of four or more characters that belong to one technology
     of the document are used.

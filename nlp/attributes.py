@@ -23,7 +23,7 @@ _PLAN_ITEM = re.compile(r"^\s*(\d{1,2})\s*[.．、]")
 
 
 def mark_removed(groups: list[Group], amendments: Amendments, text: str) -> None:
-    """An entity seen only in deleted text, and nowhere else, is removed."""
+    """Mark removed every entity seen only in deleted text and nowhere else."""
     if not amendments.deleted:
         return
     for group in groups:

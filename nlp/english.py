@@ -83,7 +83,8 @@ _PREPARED: dict[int, tuple] = {}
 
 
 def _prepared(glossary: dict[str, list[str]]) -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
-    """The glossary as (Chinese part, English word tuples), longest part first."""
+    """Return the glossary as (Chinese part, English word tuples), longest
+    part first."""
     cached = _PREPARED.get(id(glossary))
     if cached is None or cached[0] is not glossary:
         entries = tuple(

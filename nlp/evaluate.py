@@ -188,7 +188,7 @@ def evaluate_dir(directory: str | Path, report_path: str | Path | None = None) -
         if path.with_name(path.stem + ".gold.json").exists()
     )
     if not pairs:
-        raise DocumentError(f"{folder} holds no NAME.txt with a NAME.gold.json beside it")
+        raise DocumentError(f"{folder} contains no NAME.txt with a NAME.gold.json beside it; point evaluate at a folder of gold-annotated documents")
 
     documents = {}
     started = time.perf_counter()

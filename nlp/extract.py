@@ -221,7 +221,7 @@ def _drop_unsupported_parents(mentions: list[DocMention], text: str) -> list[Doc
 
 
 def _drop_technology_inside_names(mentions: list[DocMention]) -> list[DocMention]:
-    """An organisation's name wins over a technology read across it."""
+    """Drop technologies read across an organisation's name, which wins."""
     if not mentions:
         return mentions
     covered = bytearray(max(item.end for item in mentions) + 1)
@@ -359,8 +359,8 @@ def _merge(mentions: list[DocMention], norm: NormText, resources: Resources) -> 
 
 
 def _original_surface(norm: NormText, item: DocMention) -> str:
-    """The mention as the input writes it, when that differs beyond spacing
-    and bracket width: Traditional script (威高集團) or a pinyin gloss
+    """Return the mention as the input writes it, when that differs beyond
+    spacing and bracket width: Traditional script (威高集團) or a pinyin gloss
     inside (白(bái)海参)."""
     start, end = norm.span(item.start, item.end)
     original = re.sub(r"\s+", "", norm.original[start:end])
@@ -541,7 +541,7 @@ def _government_aliases(groups: list[Group]) -> None:
 
 
 def _merge_cross_type(groups: list[Group]) -> list[Group]:
-    """One name, one type: keep the type with most mentions."""
+    """Give each name one type: the type with the most mentions."""
     by_name: dict[str, list[Group]] = defaultdict(list)
     for group in groups:
         by_name[group.key.split("|", 1)[1]].append(group)

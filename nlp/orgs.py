@@ -134,7 +134,8 @@ def _expand_shared_heads(text: str, mentions: list[Mention], resources: Resource
 
 
 def _is_modifier(item: str, resources: Resources) -> bool:
-    """A short modifier such as 桑沟湾大型藻类, not a name of its own."""
+    """Tell whether ITEM is a short modifier such as 桑沟湾大型藻类 rather
+    than a name of its own."""
     if not 2 <= len(item) <= 10 or not re.fullmatch(f"[{CJK}]+", item):
         return False
     return not any(item.endswith(suffix) for suffix, _ in resources.org_suffixes if len(suffix) >= 2)
@@ -201,7 +202,7 @@ def _extend_qualifier(text: str, end: int, resources: Resources, places_only: bo
     """Extend a name over a place or campus in brackets right after it.
 
     With ``places_only`` (after a legal form such as 有限公司), only a known
-    place qualifies, because a bracket there usually holds the firm's
+    place qualifies, because a bracket there usually contains the firm's
     short name (…股份有限公司（蓝色海洋）).
     """
     match = _QUALIFIER.match(text, end)
@@ -462,7 +463,8 @@ def _classify(name: str, suffix: str, kind: str) -> str:
 
 
 def is_short_form(text: str, start: int, name: str, resources: Resources) -> bool:
-    """A bare 市X局 or 省X厅: the city or province is implied."""
+    """Tell whether NAME is a bare 市X局 or 省X厅, whose city or province
+    the document implies."""
     if not name.startswith(("市", "省")) or name.startswith(("市场", "省级", "市级")):
         return False
     head = text[max(0, start - 4) : start]

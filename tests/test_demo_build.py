@@ -1,7 +1,7 @@
 """``build`` on the bundled demo site, end to end over HTTP and Bolt.
 
 The demo site's README lists what a careful reader sees on its pages; this
-test checks that the graph holds exactly those firms, with their
+test checks that the graph contains exactly those firms, with their
 statuses, regions, industries and links.
 """
 

@@ -72,7 +72,7 @@ SOURCE_META = "bluecarbon_source"
 SITEMAP_PRIORITY = 10
 GZIP_MAGIC = b"\x1f\x8b\x08"
 
-# What to do about the errors that crawls of government portals meet most.
+# Hints for the HTTP errors that crawls of government portals meet most.
 HTTP_ERROR_HINTS = {
     403: "The site refuses this client, so check robots.txt and the site's terms",
     412: "This is often an anti-crawler JavaScript challenge, which only a browser passes",
