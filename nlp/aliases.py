@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from opencc import OpenCC
 
 from bluecarbon.model import FIRM, INSTITUTE, PERSON, TECHNOLOGY
 from nlp.candidates import Mention
@@ -52,7 +57,8 @@ def link_definitions(text: str, mentions: list[DocMention]) -> None:
 
 
 def add_alias_mentions(groups: list[Group], norm: NormText, resources: Resources) -> None:
-    """Find further mentions of names and aliases, then of firms' short names.
+    """Find further mentions of names and aliases, then of firms' short
+    names, then garbled runs that encode an organisation's name.
 
     Short names (光威 for 威海光威集团) are looked for only after every
     full name and alias is marked, so that they are never read inside one.
@@ -102,6 +108,7 @@ def add_alias_mentions(groups: list[Group], norm: NormText, resources: Resources
                 entity.aliases.append(core)
                 mark(group, core)
     _mark_technology_list_items(groups, text, free, mark)
+    garbled_aliases(groups, norm)
     for group in groups:
         group.entity.evidence.sort(key=lambda item: item.start)
 
@@ -289,3 +296,127 @@ def english_aliases(groups: list[Group], norm: NormText, resources: Resources) -
         entity.evidence.sort(key=lambda item: item.start)
 
 
+
+
+# Mojibake keeps the bytes of the text it damages: GBK or UTF-8 bytes read
+# with the wrong codec, sometimes shifted by a lost byte. A garbled run is
+# compared with an organisation's name byte by byte for each pair of
+# (codec the name was written in, codec the run was read with).
+_CODEC_PAIRS = (("gbk", "gbk"), ("utf-8", "gbk"), ("big5", "big5"), ("utf-8", "big5"), ("utf-8", "cp1252"))
+# Shortest common byte run, and the share of the name's bytes that must
+# reappear in order inside the garbled run.
+_MIN_BYTE_RUN = 4
+_MIN_BYTE_SHARE = 0.6
+
+
+_WIDEN = 2
+
+
+@lru_cache(maxsize=1)
+def _to_traditional() -> OpenCC:
+    return OpenCC("s2t")
+
+
+def _traditional(text: str) -> str:
+    return _to_traditional().convert(text)
+
+
+def _encoded(text: str, codec: str) -> tuple[bytes, list[int]] | None:
+    """Return ``text`` in ``codec`` and the byte offset where each character starts."""
+    parts = []
+    starts = []
+    length = 0
+    for char in text:
+        try:
+            part = char.encode(codec)
+        except UnicodeEncodeError:
+            part = b"\x00"  # matches no byte of a CJK name
+        starts.append(length)
+        parts.append(part)
+        length += len(part)
+    if not parts:
+        return None
+    starts.append(length)
+    return b"".join(parts), starts
+
+
+def garbled_form_of(run: str, name: str) -> str | None:
+    """Return the part of the garbled ``run`` that encodes ``name``, or None.
+
+    金沙渔业集團 written in GBK and read one byte off comes out as 苯鹕秤嬉导瘓F. The
+    bytes of the run must contain a common block of at least four bytes with
+    the name's bytes, and at least 60% of the name's bytes in order.
+    """
+    for name_codec, run_codec in _CODEC_PAIRS:
+        try:
+            name_bytes = name.encode(name_codec)
+        except UnicodeEncodeError:
+            continue
+        encoded = _encoded(run, run_codec)
+        if encoded is None:
+            continue
+        run_bytes, char_starts = encoded
+        matcher = SequenceMatcher(None, run_bytes, name_bytes, autojunk=False)
+        blocks = [block for block in matcher.get_matching_blocks() if block.size]
+        if not blocks or max(block.size for block in blocks) < _MIN_BYTE_RUN:
+            continue
+        if sum(block.size for block in blocks) < _MIN_BYTE_SHARE * len(name_bytes):
+            continue
+        # Where the whole name would lie in the run's bytes.
+        low = max(0, blocks[0].a - blocks[0].b)
+        high = min(len(run_bytes), blocks[-1].a + len(name_bytes) - blocks[-1].b)
+        first = next(index for index in range(len(run)) if char_starts[index + 1] > low)
+        last = max(index for index in range(len(run)) if char_starts[index] < high)
+        form = run[first : last + 1].strip()
+        if len(form) >= 2:
+            return form
+    return None
+
+
+def garbled_aliases(groups: list[Group], norm: NormText) -> None:
+    """Add a garbled run as an alias of the organisation whose name it encodes.
+
+    Only organisations with a name of three or more characters are tried,
+    in every spelling the document gives them and in Traditional script, so
+    a run is linked only to a name that is also written intact in the same
+    document.
+    """
+    if not norm.garbled:
+        return
+    candidates = []
+    for group in groups:
+        entity = group.entity
+        if entity.type not in ORG_TYPES:
+            continue
+        spellings = [entity.name, *entity.aliases]
+        spellings += [_traditional(form) for form in spellings]
+        forms = [form for form in dict.fromkeys(spellings) if len(form) >= 3]
+        if forms:
+            candidates.append((group, forms))
+    original = norm.original
+    for start, end in norm.garbled:
+        # The detector leaves out garbled characters that happen to be
+        # common ones (苯 before 鹕秤嬉导), so the run is widened by up to
+        # two letters on each side.
+        for _ in range(_WIDEN):
+            if start > 0 and original[start - 1].isalpha():
+                start -= 1
+            if end < len(original) and original[end].isalpha():
+                end += 1
+        run = original[start:end]
+        for group, forms in candidates:
+            form = next((found for found in map(lambda name: garbled_form_of(run, name), forms) if found), None)
+            if form is None:
+                continue
+            entity = group.entity
+            if form not in entity.aliases:
+                entity.aliases.append(form)
+            position = start + run.index(form)
+            low = bisect_left(norm.offsets, position)
+            high = bisect_left(norm.offsets, position + len(form))
+            if low < high:
+                group.mentions.append(
+                    DocMention(Mention(entity.type, low, high, form, entity.name, rule="garbled"), low, high, entity.name, entity.type)
+                )
+                entity.evidence.append(evidence_at(norm, low, high))
+            break

@@ -15,7 +15,8 @@ Scoring is per document and per type, on unique entities:
 
 Also reported: macro F1 over Firm, Institute, Person and Department, and
 Technology F1. The alias linking rate counts a gold entity with several
-surface forms as linked when one prediction carries them all. Removed
+surface forms as linked when one prediction carries them all; the report
+names the forms that the closest prediction lacks. Removed
 status requires every prediction matching a removed gold entity to be
 marked removed. Industry-link recall closes the list.
 """
@@ -105,6 +106,7 @@ def score_document(extraction: Extraction, gold: dict) -> dict[str, Any]:
         result["false_positives"][kind] = false_positives
 
     result["aliases"] = _alias_linking(extraction, gold)
+    result["alias_gaps"] = _alias_gaps(extraction, gold, result["aliases"]["unlinked"])
     result["removed"] = _removed(extraction, gold)
     result["industries"] = _industries(extraction, gold)
     return result
@@ -134,6 +136,23 @@ def _alias_linking(extraction: Extraction, gold: dict) -> dict[str, Any]:
         else:
             unlinked.append(entity["name"])
     return {"total": total, "linked": linked, "unlinked": unlinked}
+
+
+def _alias_gaps(extraction: Extraction, gold: dict, unlinked: list[str]) -> dict[str, list[str]]:
+    """Return, for each unlinked gold entity, the surface forms that the
+    closest prediction (the one carrying most of them) lacks."""
+    gaps = {}
+    for entity in gold.get("entities", []):
+        if entity["name"] not in unlinked:
+            continue
+        surfaces = {normalize_name(surface): surface for surface in entity.get("surface") or []}
+        carried: set[str] = set()
+        for prediction in _matching(extraction, entity):
+            forms = _predicted_forms(prediction) & surfaces.keys()
+            if len(forms) > len(carried):
+                carried = forms
+        gaps[entity["name"]] = [surface for form, surface in surfaces.items() if form not in carried]
+    return gaps
 
 
 def _removed(extraction: Extraction, gold: dict) -> dict[str, Any]:
@@ -276,7 +295,12 @@ def format_report(result: dict[str, Any]) -> str:
             if document["false_positives"][kind]:
                 details.append(f"  extra {kind}: {', '.join(document['false_positives'][kind])}")
         if document["aliases"]["unlinked"]:
-            details.append(f"  aliases not linked: {', '.join(document['aliases']['unlinked'])}")
+            gaps = document.get("alias_gaps", {})
+            unlinked = [
+                f"{name} (lacks {', '.join(gaps[name])})" if gaps.get(name) else name
+                for name in document["aliases"]["unlinked"]
+            ]
+            details.append(f"  aliases not linked: {'; '.join(unlinked)}")
         if document["removed"]["wrong"] or document["removed"]["wrongly_removed"]:
             details.append(
                 f"  removed wrong: {', '.join(document['removed']['wrong'])}; "
