@@ -26,6 +26,8 @@ DOCUMENT_VERSION = "DocumentVersion"
 EVIDENCE = "Evidence"
 CANDIDATE = "Candidate"
 REVIEW = "Review"
+# An analyst's merge or split of entities (graph.identity).
+DECISION = "Decision"
 
 # Relationship types between entities, as extraction emits them.
 AFFILIATED_WITH = "AFFILIATED_WITH"

@@ -35,13 +35,13 @@ def entity_key(
     A firm's unified social credit code is kept as the ``credit_code``
     property, not in the key, because directories give the code while news
     and plans name the same firm without it. Keying by the code would split
-    one firm into two nodes depending on the page. A Person's key adds the
+    one firm into two nodes depending on the page. A firm named anew
+    under a code the graph already holds is merged into the firm that
+    has the code by a recorded decision (graph.identity). A Person's key adds the
     key of the affiliation, or of the document when no affiliation is
     known, so that two people of the same name are never merged by name
     alone.
     """
-    # NOTE: a firm renamed between sources (same credit code, new name)
-    # gets a second node. The two share the code, so they can be found.
     key = f"{label}:{normalise(name)}"
     if label == PERSON:
         scope = affiliation_key if affiliation_key else f"doc:{document_key}"

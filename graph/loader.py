@@ -15,7 +15,8 @@ import logging
 from bluecarbon.errors import GraphError
 from bluecarbon.model import Extraction, SourceVersion
 from graph import keys
-from graph.plan import LoadPlan, build_plan
+from graph.identity import plan_version
+from graph.plan import LoadPlan
 from graph.status import fact_endpoints, recompute
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ def load_version(
     is (its writes would change nothing) unless ``force`` is true.
     """
     _check_version(version)
-    plan = build_plan(version, extraction)
+    plan = plan_version(store, version, extraction)
     counts = {
         "entities": sum(len(rows) for rows in plan.entities.values()),
         "relationships": sum(len(rows) for rows in plan.relationships.values()),

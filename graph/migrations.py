@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 
 from bluecarbon.model import (
     CANDIDATE,
+    DECISION,
     DOCUMENT,
     DOCUMENT_VERSION,
     ENTITY_LABELS,
@@ -109,6 +110,11 @@ def migrations(dialect) -> list[Migration]:
             "004",
             "index documents by normalised number",
             ((dialect.index("document_number_key", DOCUMENT, "number_key"), {}),),
+        ),
+        Migration(
+            "005",
+            "unique id on merge and split decisions",
+            ((dialect.constraint("decision_id", DECISION, "id"), {}),),
         ),
     ]
 

@@ -93,19 +93,27 @@ class LoadPlan:
     skipped: int
 
 
-def extraction_digest(extraction: Extraction) -> str:
-    """Return a hash of the extraction's content, stored on what it wrote
-    so that a later, different extraction of the same version can find
-    and drop the facts it no longer contains."""
+def extraction_digest(extraction: Extraction, redirected: dict | None = None) -> str:
+    """Return a hash of the extraction's content and of the keys that
+    merge and split decisions changed in its plan. It is stored on what
+    the load wrote, so that a later, different extraction of the same
+    version, or the same one under other decisions, can find and drop the
+    facts it no longer contains."""
     text = json.dumps(asdict(extraction), sort_keys=True, ensure_ascii=False)
+    if redirected:
+        text += "\n" + json.dumps(sorted(redirected.items()), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class _Planner:
-    def __init__(self, version: SourceVersion, extraction: Extraction):
+    def __init__(self, version: SourceVersion, extraction: Extraction, redirects=None):
         self.version = version
         self.extraction = extraction
         self.document_key = version.url
+        # Merge and split decisions (graph.identity.Redirects), and the
+        # keys they changed in this plan.
+        self.redirects = redirects
+        self.redirected: dict[str, str] = {}
         self.entities: dict[str, EntityRow] = {}
         self.by_name: dict[tuple[str, str], str] = {}
         self.places: dict[str, str] = {}
@@ -169,12 +177,18 @@ class _Planner:
         affiliation_key = None
         if entity.type == PERSON and entity.affiliation:
             affiliation_key = self._organisation_key(entity.affiliation)
-        return keys.entity_key(
+        key = keys.entity_key(
             entity.type,
             entity.name,
             affiliation_key=affiliation_key,
             document_key=self.document_key,
         )
+        if self.redirects:
+            target = self.redirects.resolve(key, self.document_key)
+            if target != key:
+                self.redirected[key] = target
+                key = target
+        return key
 
     def _organisation_key(self, name: str) -> str:
         normalised = keys.normalise(name)
@@ -376,7 +390,7 @@ class _Planner:
                 "amends": list(info.amends),
                 "repeals": list(info.repeals),
             },
-            digest=extraction_digest(self.extraction),
+            digest=extraction_digest(self.extraction, self.redirected),
             document_number=number,
             amends=_other_numbers(info.amends, number),
             repeals=_other_numbers(info.repeals, number),
@@ -398,8 +412,11 @@ def _other_numbers(numbers: list[str], own: str | None) -> list[str]:
     return [n for n in numbers if n and keys.normalise(n) != own_key]
 
 
-def build_plan(version: SourceVersion, extraction: Extraction) -> LoadPlan:
-    return _Planner(version, extraction).plan()
+def build_plan(version: SourceVersion, extraction: Extraction, redirects=None) -> LoadPlan:
+    """Return the rows to write for ``version``; ``redirects``
+    (graph.identity.Redirects) rekeys the entities that merge and split
+    decisions name."""
+    return _Planner(version, extraction, redirects).plan()
 
 
 def _credit_code(code: str | None) -> str | None:

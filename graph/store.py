@@ -317,6 +317,35 @@ class GraphStore:
 
         return reads.search(self, text, limit)
 
+    # -- merge and split decisions -------------------------------------------
+
+    def decisions(self, *, active_only: bool = False) -> list[dict]:
+        """Return the recorded merge and split decisions, newest first."""
+        from graph import identity
+
+        return identity.decisions(self, active_only=active_only)
+
+    def record_merge(self, target: str, source: str, *, by: str, note: str | None = None) -> dict:
+        """Record that ``source`` is the same entity as ``target``. The
+        merge takes effect when the versions that mention ``source`` are
+        loaded again; ``bluecarbon.pipeline.merge`` does both."""
+        from graph import identity
+
+        return identity.record_merge(self, target, source, by=by, note=note)
+
+    def record_split(self, source: str, documents: list[str], *, by: str, note: str | None = None) -> dict:
+        """Record that the mentions of ``source`` in ``documents`` are
+        another entity (see :meth:`record_merge` for when it takes effect)."""
+        from graph import identity
+
+        return identity.record_split(self, source, documents, by=by, note=note)
+
+    def record_undo(self, decision_id: str, *, by: str) -> dict:
+        """Mark a decision undone (see :meth:`record_merge`)."""
+        from graph import identity
+
+        return identity.record_undo(self, decision_id, by=by)
+
 
 def _digest(value: Any) -> int:
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)

@@ -659,7 +659,7 @@ def test_short_name_becomes_alias(graph_store):
     assert graph_store.stats()["relationships"].get(SHORT_NAME_OF) is None
 
 
-def test_credit_code_kept_on_named_firm(graph_store):
+def test_renamed_firm_with_same_credit_code_is_merged(graph_store):
     graph_store.load(
         version("https://www.example.cn/a.html"),
         Extraction(
@@ -687,13 +687,21 @@ def test_credit_code_kept_on_named_firm(graph_store):
         ),
     )
 
-    # Keys follow names: a page naming a firm without its code must reach
-    # the same node as a directory row that gives the code.
-    first = graph_store.entity("Firm:威海戊有限公司")
-    second = graph_store.entity("Firm:威海戊集团有限公司")
-    assert first["credit_code"] == "91371000MA3C000001"
-    assert second["credit_code"] == "91371000MA3C000001"
-    assert graph_store.entity("credit:91371000MA3C000001") is None
+    # Keys follow names, and a firm named anew under the same code is
+    # merged into the node that has the code, by a recorded decision.
+    firm = graph_store.entity("Firm:威海戊有限公司")
+    assert firm["name"] == "威海戊集团有限公司"
+    assert firm["aliases"] == ["威海戊有限公司"]
+    assert firm["credit_code"] == "91371000MA3C000001"
+    assert graph_store.entity("Firm:威海戊集团有限公司") is None
+    [decision] = graph_store.decisions()
+    assert (decision["kind"], decision["source"], decision["target"], decision["by"]) == (
+        "merge",
+        "Firm:威海戊集团有限公司",
+        "Firm:威海戊有限公司",
+        "loader",
+    )
+    assert decision["note"] == "same unified social credit code 91371000MA3C000001"
 
 
 def test_entities_filters(graph_store):

@@ -1,0 +1,466 @@
+"""Analyst decisions on which mentions are one entity: merges and splits.
+
+A decision is a ``Decision`` node that records who made it, when, why,
+and, once undone, who undid it and when. It never edits facts in place.
+It changes how the loader keys entities: before planning a version, the
+loader reads the active decisions, and the plan gives every mention that
+a decision redirects the decision's key (see :func:`plan_version`). A
+decision therefore takes effect, and an undo is reverted, by loading
+again the versions it affects (``bluecarbon.pipeline``), which leaves
+exactly the graph that loading them under the new decisions would give.
+
+* A merge keys every mention of ``source`` as ``target``: the source node
+  disappears and its names become aliases of the target.
+* A split keys the mentions of ``source`` in the listed documents as a new
+  entity, ``target``, so that two people or firms that share a name are
+  told apart.
+* Undoing a decision marks it undone; the versions it touched are loaded
+  again without it.
+
+A decision is ``applied`` once every version it affects has been loaded
+again. One left unapplied by an interrupted run is finished by the next
+load (``bluecarbon.pipeline.load_pending``).
+
+The loader also records a merge by itself when a firm is named
+differently in two sources that give the same unified social credit
+code (a renamed firm). An analyst can undo it like any other, and the
+loader does not record it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from bluecarbon.errors import GraphError
+from bluecarbon.model import DECISION, ENTITY_LABELS, FIRM
+
+log = logging.getLogger(__name__)
+
+MERGE = "merge"
+SPLIT = "split"
+LOADER = "loader"
+
+DECISION_FIELDS = (
+    "d.id AS id, d.kind AS kind, d.label AS label, d.source AS source, "
+    "d.target AS target, d.documents AS documents, d.by AS by, d.note AS note, "
+    "d.made_at AS made_at, d.active AS active, d.applied AS applied, "
+    "d.undone_at AS undone_at, d.undone_by AS undone_by, d.name AS name"
+)
+
+
+class DecisionError(GraphError):
+    """A merge, split or undo that cannot be made as asked."""
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """One active decision as the loader applies it."""
+
+    id: str
+    source: str
+    target: str
+    # Document keys the decision is limited to; None for every document.
+    documents: frozenset[str] | None
+
+
+class Redirects:
+    """The active decisions, looked up by the key they redirect."""
+
+    def __init__(self, redirects: list[Redirect] = ()):
+        self._by_source: dict[str, list[Redirect]] = {}
+        for redirect in redirects:
+            self._by_source.setdefault(redirect.source, []).append(redirect)
+        # Splits, which name their documents, win over merges of the same key.
+        for items in self._by_source.values():
+            items.sort(key=lambda r: (r.documents is None, r.id))
+
+    def __bool__(self) -> bool:
+        return bool(self._by_source)
+
+    def reachable(self, key: str) -> set[str]:
+        """Return ``key`` and every key that decisions send its mentions
+        to, in any document."""
+        found, todo = {key}, [key]
+        while todo:
+            for redirect in self._by_source.get(todo.pop(), ()):
+                if redirect.target not in found:
+                    found.add(redirect.target)
+                    todo.append(redirect.target)
+        return found
+
+    def resolve(self, key: str, document_key: str) -> str:
+        """Return the key that mentions keyed ``key`` in the document
+        ``document_key`` get, following chains of decisions."""
+        seen = [key]
+        while True:
+            for redirect in self._by_source.get(key, ()):
+                if redirect.documents is None or document_key in redirect.documents:
+                    key = redirect.target
+                    break
+            else:
+                return key
+            if key in seen:
+                chain = " -> ".join([*seen, key])
+                raise DecisionError(
+                    f"the active decisions redirect {seen[0]!r} in a cycle ({chain}); "
+                    "undo one of them with `bluecarbon undo ID`"
+                )
+            seen.append(key)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _new_id() -> str:
+    return "d" + uuid.uuid4().hex[:12]
+
+
+def label_of(key: str) -> str:
+    """Return the entity label a key starts with, or raise DecisionError."""
+    label = key.split(":", 1)[0]
+    if label not in ENTITY_LABELS:
+        raise DecisionError(
+            f"{key!r} is not an entity key; entity keys start with one of "
+            f"{', '.join(ENTITY_LABELS)} and a colon, as the API and "
+            "`bluecarbon candidates --format json` print them"
+        )
+    return label
+
+
+# -- reading -----------------------------------------------------------------
+
+
+def read_redirects(store) -> Redirects:
+    """Return the active decisions."""
+    rows = store.read(
+        f"MATCH (d:{DECISION}) WHERE d.active = true "
+        "RETURN d.id AS id, d.source AS source, d.target AS target, "
+        "d.documents AS documents",
+        "read merge and split decisions",
+    )
+    return Redirects(
+        [
+            Redirect(
+                id=row["id"],
+                source=row["source"],
+                target=row["target"],
+                documents=frozenset(row["documents"]) if row["documents"] else None,
+            )
+            for row in rows
+        ]
+    )
+
+
+def decisions(store, *, active_only: bool = False) -> list[dict]:
+    """Return the recorded decisions, newest first."""
+    where = "WHERE d.active = true " if active_only else ""
+    rows = store.read(
+        f"MATCH (d:{DECISION}) {where}RETURN {DECISION_FIELDS}",
+        "list merge and split decisions",
+    )
+    return sorted(rows, key=lambda row: (row["made_at"] or "", row["id"]), reverse=True)
+
+
+def decision(store, decision_id: str) -> dict:
+    """Return one decision by id, or raise DecisionError."""
+    rows = store.read(
+        f"MATCH (d:{DECISION} {{id: $id}}) RETURN {DECISION_FIELDS}",
+        "read a decision",
+        id=decision_id,
+    )
+    if not rows:
+        raise DecisionError(
+            f"no decision has the id {decision_id!r}; `bluecarbon decisions` lists them"
+        )
+    return rows[0]
+
+
+def unapplied(store) -> list[dict]:
+    """Return decisions whose versions were not all loaded again yet."""
+    return store.read(
+        f"MATCH (d:{DECISION}) WHERE d.applied = false RETURN {DECISION_FIELDS}",
+        "read unapplied decisions",
+    )
+
+
+def _entity(store, key: str) -> dict | None:
+    label = label_of(key)
+    rows = store.read(
+        f"MATCH (n:{label} {{key: $key}}) "
+        "OPTIONAL MATCH (n)-[:MENTIONED_IN]->(v:DocumentVersion) "
+        "RETURN n.name AS name, collect(v.key) AS versions, collect(v.url) AS documents",
+        "read an entity's mentions",
+        key=key,
+    )
+    return rows[0] if rows else None
+
+
+def _mentioned_versions(store, keys: list[str], documents=None) -> list[str]:
+    """Return the keys of the versions that mention any of ``keys``
+    (limited to the versions of ``documents`` when given)."""
+    versions = set()
+    for key in keys:
+        label = label_of(key)
+        rows = store.read(
+            f"MATCH (n:{label} {{key: $key}})-[:MENTIONED_IN]->(v:DocumentVersion) "
+            "RETURN v.key AS version, v.url AS document",
+            "read the versions that mention an entity",
+            key=key,
+        )
+        versions.update(
+            row["version"]
+            for row in rows
+            if documents is None or row["document"] in documents
+        )
+    return sorted(versions)
+
+
+def affected_versions(store, record: dict) -> list[str]:
+    """Return the versions to load again for a decision to take effect
+    or, when it is undone, to stop having effect."""
+    documents = set(record["documents"]) if record["documents"] else None
+    if record["active"]:
+        return _mentioned_versions(store, [record["source"]], documents)
+    # Undone: the mentions it redirected are keyed by its target, or by
+    # where later decisions sent the target's mentions.
+    keys = sorted(read_redirects(store).reachable(record["target"]))
+    return _mentioned_versions(store, keys, documents)
+
+
+# -- recording ---------------------------------------------------------------
+
+
+def _create(store, record: dict) -> dict:
+    store.write(
+        f"CREATE (d:{DECISION}) SET d = $record",
+        f"record a {record['kind']} decision",
+        record=record,
+    )
+    return record
+
+
+def record_merge(store, target: str, source: str, *, by: str, note: str | None = None) -> dict:
+    """Record that ``source`` is the same entity as ``target`` and return
+    the decision. Raise DecisionError, naming the key, when the two
+    cannot be merged."""
+    label = label_of(target)
+    if label_of(source) != label:
+        raise DecisionError(
+            f"cannot merge {source!r} into {target!r}: a {label_of(source)} and a "
+            f"{label} are different kinds of entity"
+        )
+    if source == target:
+        raise DecisionError(f"cannot merge {source!r} into itself")
+    target_row = _entity(store, target)
+    source_row = _entity(store, source)
+    for key, row in ((target, target_row), (source, source_row)):
+        if row is None:
+            merged = _merged_into(store, key)
+            hint = (
+                f"it was merged into {merged!r}; use that key"
+                if merged
+                else "check the key with the API or `bluecarbon candidates`"
+            )
+            raise DecisionError(f"no entity has the key {key!r}: {hint}")
+    if not source_row["versions"]:
+        raise DecisionError(f"{source!r} has no mentions to merge")
+    redirects = read_redirects(store)
+    if any(redirects.resolve(target, document) == source for document in target_row["documents"] or [""]):
+        raise DecisionError(
+            f"cannot merge {source!r} into {target!r}: a decision already "
+            f"redirects {target!r} to {source!r}; undo that one first"
+        )
+    record = {
+        "id": _new_id(),
+        "kind": MERGE,
+        "label": label,
+        "source": source,
+        "target": target,
+        "documents": None,
+        "name": source_row["name"],
+        "by": by,
+        "note": note,
+        "made_at": _now(),
+        "active": True,
+        "applied": False,
+    }
+    return _create(store, record)
+
+
+def record_split(
+    store, source: str, documents: list[str], *, by: str, note: str | None = None
+) -> dict:
+    """Record that the mentions of ``source`` in ``documents`` (document
+    URLs) are a different entity, and return the decision with the new
+    entity's key as ``target``. Raise DecisionError when the split would
+    move nothing or everything."""
+    label_of(source)
+    row = _entity(store, source)
+    if row is None:
+        merged = _merged_into(store, source)
+        hint = f"it was merged into {merged!r}" if merged else "check the key"
+        raise DecisionError(f"no entity has the key {source!r}: {hint}")
+    mentioned = set(row["documents"])
+    chosen = sorted(set(documents))
+    if not chosen:
+        raise DecisionError(f"name at least one document whose mentions of {source!r} to split off")
+    unknown = [document for document in chosen if document not in mentioned]
+    if unknown:
+        raise DecisionError(
+            f"{source!r} is not mentioned in {', '.join(map(repr, unknown))}; "
+            f"it is mentioned in {', '.join(map(repr, sorted(mentioned)))}"
+        )
+    if set(chosen) == mentioned:
+        raise DecisionError(
+            f"every document that mentions {source!r} was named, so the split "
+            "would leave nothing behind; leave out at least one document"
+        )
+    decision_id = _new_id()
+    record = {
+        "id": decision_id,
+        "kind": SPLIT,
+        "label": label_of(source),
+        "source": source,
+        "target": f"{source}~{decision_id}",
+        "documents": chosen,
+        "name": row["name"],
+        "by": by,
+        "note": note,
+        "made_at": _now(),
+        "active": True,
+        "applied": False,
+    }
+    return _create(store, record)
+
+
+def record_undo(store, decision_id: str, *, by: str) -> dict:
+    """Mark a decision undone and return it. Raise DecisionError when it
+    is unknown or already undone, or when a later active decision builds
+    on its target."""
+    record = decision(store, decision_id)
+    if not record["active"]:
+        raise DecisionError(
+            f"decision {decision_id} was already undone on {record['undone_at']} "
+            f"by {record['undone_by']}"
+        )
+    later = store.read(
+        f"MATCH (d:{DECISION}) WHERE d.active = true AND d.source = $target "
+        "RETURN d.id AS id",
+        "read decisions that build on another",
+        target=record["target"],
+    )
+    if record["kind"] == SPLIT and later:
+        raise DecisionError(
+            f"decision {later[0]['id']} builds on the entity this split made; "
+            f"undo it before {decision_id}"
+        )
+    undone_at = _now()
+    store.write(
+        f"MATCH (d:{DECISION} {{id: $id}}) "
+        "SET d.active = false, d.applied = false, d.undone_at = $at, d.undone_by = $by",
+        "undo a decision",
+        id=decision_id,
+        at=undone_at,
+        by=by,
+    )
+    return {**record, "active": False, "applied": False, "undone_at": undone_at, "undone_by": by}
+
+
+def mark_applied(store, decision_id: str) -> None:
+    store.write(
+        f"MATCH (d:{DECISION} {{id: $id}}) SET d.applied = true",
+        "mark a decision applied",
+        id=decision_id,
+    )
+
+
+def _merged_into(store, key: str) -> str | None:
+    """Return the key an active merge redirects ``key`` to, if any."""
+    redirects = read_redirects(store)
+    target = redirects.resolve(key, "")
+    return target if target != key else None
+
+
+def resolve_key(store, key: str) -> str:
+    """Return the key of the entity that ``key`` names now: ``key`` itself,
+    or the target of the active merges of ``key``."""
+    return read_redirects(store).resolve(key, "")
+
+
+# -- planning ----------------------------------------------------------------
+
+
+def plan_version(store, version, extraction):
+    """Return the load plan of a version under the active decisions.
+
+    A firm that the plan keys differently from a stored firm with the same
+    unified social credit code is merged into it: the merge is recorded
+    (unless an analyst undid the same merge before) and the plan is made
+    again.
+    """
+    from graph.plan import build_plan
+
+    redirects = read_redirects(store)
+    plan = build_plan(version, extraction, redirects)
+    if _merge_renamed_firms(store, plan):
+        plan = build_plan(version, extraction, read_redirects(store))
+    return plan
+
+
+def _merge_renamed_firms(store, plan) -> bool:
+    """Record merges of the plan's firms into stored firms that have the
+    same credit code under another key; return True when any was made."""
+    codes = {
+        row["props"]["credit_code"]: row["key"]
+        for row in plan.entities.get(FIRM, [])
+        if row["props"].get("credit_code")
+    }
+    if not codes:
+        return False
+    rows = store.read(
+        "UNWIND $codes AS code MATCH (f:Firm {credit_code: code}) "
+        "RETURN code, f.key AS key ORDER BY key",
+        "find firms by credit code",
+        codes=sorted(codes),
+    )
+    known = store.read(
+        f"MATCH (d:{DECISION}) WHERE d.kind = 'merge' AND d.source IN $sources "
+        "RETURN d.source AS source, d.target AS target",
+        "read earlier merges of renamed firms",
+        sources=sorted(codes.values()),
+    )
+    decided = {(row["source"], row["target"]) for row in known}
+    made = False
+    targets: dict[str, str] = {}
+    for row in rows:
+        # Two stored firms with one code: merge into the first by key.
+        targets.setdefault(row["code"], row["key"])
+    for code, target in sorted(targets.items()):
+        source = codes[code]
+        if source == target or (source, target) in decided:
+            continue
+        record = {
+            "id": _new_id(),
+            "kind": MERGE,
+            "label": FIRM,
+            "source": source,
+            "target": target,
+            "documents": None,
+            "name": None,
+            "by": LOADER,
+            "note": f"same unified social credit code {code}",
+            "made_at": _now(),
+            "active": True,
+            # Only versions stored before this one can mention the source;
+            # the pipeline loads them again and then marks it applied.
+            "applied": False,
+        }
+        _create(store, record)
+        decided.add((source, target))
+        log.info("merging firm %s into %s: %s", source, target, record["note"])
+        made = True
+    return made
