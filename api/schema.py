@@ -23,6 +23,7 @@ from api.types import (
     CandidateSort,
     Count,
     CountBy,
+    Decision,
     Document,
     DocumentConnection,
     DocumentVersionConnection,
@@ -212,6 +213,13 @@ class Query(graphene.ObjectType):
     )
     industries = graphene.List(graphene.NonNull(Industry), required=True)
     stats = graphene.Field(Stats, required=True)
+    decisions = graphene.List(
+        graphene.NonNull(Decision),
+        required=True,
+        active_only=graphene.Boolean(default_value=False),
+        first=graphene.Int(default_value=50, description="at most 500"),
+        description="merge and split decisions, newest first",
+    )
 
     @staticmethod
     def resolve_candidates(
@@ -342,6 +350,12 @@ class Query(graphene.ObjectType):
         return [industry_dict(industry.name) for industry in INDUSTRIES]
 
     @staticmethod
+    def resolve_decisions(root, info, active_only=False, first=50):
+        if not 0 <= first <= 500:
+            raise UserInputError(f"first is {first}; use 0 to 500")
+        return graph(info).decisions(active_only=active_only)[:first]
+
+    @staticmethod
     def resolve_stats(root, info):
         stats = graph(info).stats()
         return {
@@ -401,10 +415,122 @@ class SetReview(graphene.Mutation):
         return {"review": review, "candidate": loading.batch([candidate])[0] if candidate else None}
 
 
+class DecisionPayload(graphene.ObjectType):
+    """A merge, split or undo and what loading again did."""
+
+    decision = graphene.Field(Decision, required=True)
+    reloaded = graphene.Int(required=True, description="document versions loaded again")
+    failed = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="versions that could not be loaded again, with the reason; "
+        "the next load retries them",
+    )
+
+
+def _decide(info, action: str, make):
+    """Run a merge, split or undo for the token's owner and return its
+    payload."""
+    from bluecarbon import pipeline
+    from graph.identity import DecisionError
+
+    author = info.context.get("user")
+    if author is None:
+        raise PermissionError(f"{action} needs a bearer token")
+    settings = info.context.get("settings")
+    if settings is None:
+        raise PermissionError(f"{action} needs the server's settings to read stored documents")
+    try:
+        report = make(pipeline, settings, graph(info), author)
+    except DecisionError as error:
+        raise UserInputError(str(error)) from error
+    cache = info.context.get("cache")
+    if cache is not None:
+        cache.clear()
+    return {
+        "decision": report.decision,
+        "reloaded": len(report.reloaded),
+        "failed": [f"{key}: {reason}" for key, reason in report.failed],
+    }
+
+
+def _check_note(note):
+    if note is not None and len(note) > 2000:
+        raise UserInputError(f"note is {len(note)} characters long; use at most 2000")
+
+
+class MergeEntities(graphene.Mutation):
+    """Merge the entity `same` into `keep`: its mentions, facts and
+    names move to `keep`. Recorded, and undone with undoDecision."""
+
+    class Arguments:
+        keep = graphene.ID(required=True)
+        same = graphene.ID(required=True)
+        note = graphene.String()
+
+    Output = DecisionPayload
+
+    @staticmethod
+    def mutate(root, info, keep, same, note=None):
+        _check_note(note)
+        return _decide(
+            info,
+            "mergeEntities",
+            lambda pipeline, settings, store, by: pipeline.merge(
+                settings, store, keep, same, by=by, note=note
+            ),
+        )
+
+
+class SplitEntity(graphene.Mutation):
+    """Split off the mentions of `key` in `documents` (URLs) as a new
+    entity. Recorded, and undone with undoDecision."""
+
+    class Arguments:
+        key = graphene.ID(required=True)
+        documents = graphene.List(graphene.NonNull(graphene.String), required=True)
+        note = graphene.String()
+
+    Output = DecisionPayload
+
+    @staticmethod
+    def mutate(root, info, key, documents, note=None):
+        _check_note(note)
+        if len(documents) > 1000:
+            raise UserInputError(f"{len(documents)} documents named; name at most 1000")
+        return _decide(
+            info,
+            "splitEntity",
+            lambda pipeline, settings, store, by: pipeline.split(
+                settings, store, key, documents, by=by, note=note
+            ),
+        )
+
+
+class UndoDecision(graphene.Mutation):
+    """Undo a merge or split; the record stays, marked undone."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    Output = DecisionPayload
+
+    @staticmethod
+    def mutate(root, info, id):
+        return _decide(
+            info,
+            "undoDecision",
+            lambda pipeline, settings, store, by: pipeline.undo(settings, store, id, by=by),
+        )
+
+
 class Mutation(graphene.ObjectType):
     """Writes; each needs a bearer token."""
 
     set_review = SetReview.Field(required=True)
+    merge_entities = MergeEntities.Field(required=True)
+    split_entity = SplitEntity.Field(required=True)
+    undo_decision = UndoDecision.Field(required=True)
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation, types=list(ENTITY_TYPES.values()))

@@ -118,7 +118,13 @@ def create_app(graph, settings=None, limits: Limits | None = None) -> Starlette:
         except ClientError as error:
             return _error_response(error, request_id)
 
-        context = {"graph": graph, "request_id": request_id, "user": user, "cache": cache}
+        context = {
+            "graph": graph,
+            "request_id": request_id,
+            "user": user,
+            "cache": cache,
+            "settings": settings,
+        }
         result = await run_in_threadpool(_run, prepared, context)
         return JSONResponse(result, headers={"X-Request-Id": request_id})
 

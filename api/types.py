@@ -469,6 +469,39 @@ class Review(graphene.ObjectType):
         return review["firm"]
 
 
+class DecisionKind(graphene.Enum):
+    """What an analyst decided about entity identity."""
+
+    MERGE = "merge"
+    SPLIT = "split"
+
+
+class Decision(graphene.ObjectType):
+    """A recorded merge or split. A merge keys every mention of `source`
+    as `target`; a split keys the mentions of `source` in
+    `documents` as the new entity `target`. Undoing one keeps the
+    record."""
+
+    id = graphene.ID(required=True)
+    kind = graphene.Field(DecisionKind, required=True)
+    label = graphene.String(required=True, description="entity label of both keys")
+    source = graphene.ID(required=True)
+    target = graphene.ID(required=True)
+    name = graphene.String(description="name of the source entity when the decision was made")
+    documents = graphene.List(graphene.NonNull(graphene.String), description="document URLs a split applies to")
+    by = graphene.String(required=True, description="who made it: a token name, a user, or 'loader'")
+    note = graphene.String()
+    made_at = graphene.String(required=True, description="ISO time in UTC")
+    active = graphene.Boolean(required=True, description="false once undone")
+    applied = graphene.Boolean(required=True, description="true once every affected version was loaded again")
+    undone_at = graphene.String()
+    undone_by = graphene.String()
+
+    @staticmethod
+    def resolve_kind(decision, info):
+        return decision["kind"]
+
+
 class Factor(graphene.ObjectType):
     """Points a candidate earns for one scoring factor, with the evidence."""
 

@@ -125,6 +125,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.set_defaults(handler=run_evaluate)
 
+    merge = commands.add_parser(
+        "merge", help="merge an entity into another that is the same (undo with `undo`)"
+    )
+    merge.add_argument("target", metavar="KEEP", help="key of the entity to keep")
+    merge.add_argument("source", metavar="SAME", help="key of the entity that is the same as KEEP")
+    _add_decision_options(merge)
+    merge.set_defaults(handler=run_merge)
+
+    split = commands.add_parser(
+        "split", help="split off an entity's mentions in some documents as another entity"
+    )
+    split.add_argument("source", metavar="KEY", help="key of the entity to split")
+    split.add_argument(
+        "--document",
+        dest="documents",
+        action="append",
+        required=True,
+        metavar="URL",
+        help="a document whose mentions are the other entity (repeat for more)",
+    )
+    _add_decision_options(split)
+    split.set_defaults(handler=run_split)
+
+    undo = commands.add_parser("undo", help="undo a merge or split")
+    undo.add_argument("decision", metavar="ID", help="id of the decision, as `decisions` lists it")
+    undo.add_argument("--by", default=_default_author(), help="who undoes it (default: $USER)")
+    undo.set_defaults(handler=run_undo)
+
+    decisions = commands.add_parser("decisions", help="list merges and splits, newest first")
+    decisions.add_argument("--format", choices=("table", "json"), default="table")
+    decisions.set_defaults(handler=run_decisions)
+
     graph = commands.add_parser("graph", help="graph maintenance")
     graph_commands = graph.add_subparsers(dest="graph_command", required=True, metavar="ACTION")
     migrate = graph_commands.add_parser("migrate", help="apply pending schema migrations")
@@ -436,6 +468,73 @@ def run_stats(args, settings: Settings) -> int:
         print(f"{kind}:")
         for name, count in sorted(stats[kind].items()):
             print(f"  {name:<20} {count:>8}")
+    return 0
+
+
+def _default_author() -> str:
+    return os.environ.get("USER") or os.environ.get("LOGNAME") or "cli"
+
+
+def _add_decision_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--note", help="why (recorded with the decision)")
+    parser.add_argument("--by", default=_default_author(), help="who decides (default: $USER)")
+
+
+def _run_decision(settings: Settings, make) -> int:
+    from bluecarbon import pipeline
+    from graph import open_graph
+
+    with open_graph(settings) as graph:
+        report = make(pipeline, graph)
+    print(report)
+    return 1 if report.failed else 0
+
+
+def run_merge(args, settings: Settings) -> int:
+    return _run_decision(
+        settings,
+        lambda pipeline, graph: pipeline.merge(
+            settings, graph, args.target, args.source, by=args.by, note=args.note
+        ),
+    )
+
+
+def run_split(args, settings: Settings) -> int:
+    return _run_decision(
+        settings,
+        lambda pipeline, graph: pipeline.split(
+            settings, graph, args.source, args.documents, by=args.by, note=args.note
+        ),
+    )
+
+
+def run_undo(args, settings: Settings) -> int:
+    return _run_decision(
+        settings,
+        lambda pipeline, graph: pipeline.undo(settings, graph, args.decision, by=args.by),
+    )
+
+
+def run_decisions(args, settings: Settings) -> int:
+    from graph import open_graph
+
+    with open_graph(settings) as graph:
+        rows = graph.decisions()
+    if args.format == "json":
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False, sort_keys=True))
+        return 0
+    if not rows:
+        print("no merge or split decisions")
+    for row in rows:
+        state = "active" if row["active"] else f"undone {row['undone_at']} by {row['undone_by']}"
+        if not row["applied"]:
+            state += ", not yet applied"
+        scope = f" in {', '.join(row['documents'])}" if row["documents"] else ""
+        print(f"{row['id']}  {row['made_at']}  {row['by']}  {row['kind']}  {state}")
+        print(f"    {row['source']} -> {row['target']}{scope}")
+        if row["note"]:
+            print(f"    note: {row['note']}")
     return 0
 
 

@@ -109,8 +109,115 @@ def load_pending(settings: Settings, graph, *, progress: bool = False) -> LoadRe
         report.entities += len(extraction.entities)
         report.relations += len(extraction.relations)
 
+    # Decisions an interrupted run left half-applied, and merges of
+    # renamed firms that the loads above recorded.
+    for decision in apply_pending_decisions(settings, graph, store=store):
+        report.failed.extend(decision.failed)
     report.seconds = time.monotonic() - started
     return report
+
+
+# -- merge and split decisions -------------------------------------------------
+
+
+@dataclass
+class DecisionReport:
+    """A merge, split or undo and the versions loaded again for it."""
+
+    decision: dict
+    reloaded: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        d = self.decision
+        if d["kind"] == "merge":
+            what = f"merge {d['source']} into {d['target']}"
+        else:
+            what = f"split {d['target']} off {d['source']} in {', '.join(d['documents'])}"
+        state = "undone" if not d["active"] else "made"
+        lines = [
+            f"decision {d['id']} ({what}) {state}; "
+            f"loaded {len(self.reloaded)} document versions again"
+        ]
+        for key, reason in self.failed:
+            lines.append(f"  not loaded again: {key}: {reason}")
+        if self.failed:
+            lines.append(
+                "  the decision is recorded and the next `bluecarbon load` "
+                "tries these versions again"
+            )
+        return "\n".join(lines)
+
+
+def merge(settings: Settings, graph, target: str, source: str, *, by: str, note: str | None = None) -> DecisionReport:
+    """Merge the entity ``source`` into ``target``, load again the
+    versions that mention it and rank again."""
+    record = graph.record_merge(target, source, by=by, note=note)
+    return _apply_and_rank(settings, graph, record)
+
+
+def split(settings: Settings, graph, source: str, documents: list[str], *, by: str, note: str | None = None) -> DecisionReport:
+    """Split off the mentions of ``source`` in ``documents`` as a new
+    entity, load those versions again and rank again."""
+    record = graph.record_split(source, documents, by=by, note=note)
+    return _apply_and_rank(settings, graph, record)
+
+
+def undo(settings: Settings, graph, decision_id: str, *, by: str) -> DecisionReport:
+    """Undo a merge or split, load again the versions it touched and rank
+    again."""
+    record = graph.record_undo(decision_id, by=by)
+    return _apply_and_rank(settings, graph, record)
+
+
+def _apply_and_rank(settings: Settings, graph, record: dict) -> DecisionReport:
+    report = apply_decision(settings, graph, record)
+    rank(settings, graph)
+    return report
+
+
+def apply_decision(settings: Settings, graph, record: dict, *, store=None) -> DecisionReport:
+    """Load again, from the document store, every version a decision
+    affects, and mark the decision applied when all of them loaded."""
+    import nlp
+
+    store = store or open_store(settings)
+    report = DecisionReport(record)
+    for key in graph.affected_versions(record):
+        version = _stored_version(store, key)
+        if version is None:
+            report.failed.append(
+                (key, f"not in the document store at {settings.documents_dir}")
+            )
+            continue
+        try:
+            extraction = nlp.extract(store.read_text(version))
+        except (DocumentError, ExtractionError) as error:
+            report.failed.append((key, str(error)))
+            continue
+        graph.load(version, extraction)
+        report.reloaded.append(key)
+    if not report.failed:
+        graph.mark_applied(record["id"])
+        report.decision = {**record, "applied": True}
+    for key, reason in report.failed:
+        logger.warning("decision %s: cannot load %s again: %s", record["id"], key, reason)
+    return report
+
+
+def apply_pending_decisions(settings: Settings, graph, *, store=None) -> list[DecisionReport]:
+    """Apply the decisions not yet applied, oldest first."""
+    pending = sorted(graph.unapplied_decisions(), key=lambda d: (d["made_at"], d["id"]))
+    return [apply_decision(settings, graph, record, store=store) for record in pending]
+
+
+def _stored_version(store, key: str):
+    """Return the stored SourceVersion with the graph key ``key``."""
+    url, _, content_hash = key.rpartition("#")
+    for version in store.versions(url):
+        if version.content_hash == content_hash:
+            return version
+    return None
 
 
 def build(
