@@ -346,6 +346,24 @@ class GraphStore:
 
         return identity.record_undo(self, decision_id, by=by)
 
+    def unapplied_decisions(self) -> list[dict]:
+        """Return the decisions whose versions are not all loaded again."""
+        from graph import identity
+
+        return identity.unapplied(self)
+
+    def affected_versions(self, decision: dict) -> list[str]:
+        """Return the keys of the versions to load again for ``decision``
+        to take effect, or to stop having effect once undone."""
+        from graph import identity
+
+        return identity.affected_versions(self, decision)
+
+    def mark_applied(self, decision_id: str) -> None:
+        from graph import identity
+
+        identity.mark_applied(self, decision_id)
+
 
 def _digest(value: Any) -> int:
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
