@@ -49,7 +49,7 @@ from api.types import (
     paged,
 )
 from bluecarbon.model import CURRENT, ENTITY_LABELS, FIRM, INDUSTRIES, REMOVED
-from graph import api_reads
+from graph import api_reads, identity
 
 MAX_SEARCH_CHARS = 100
 MAX_FILTER_CHARS = 200
@@ -148,6 +148,17 @@ class Changes(graphene.ObjectType):
         store = graph(info)
         keys = api_reads.changed_entity_keys(store, changes["since"])
         return _key_page(keys, first, after, lambda page: api_reads.entities_by_key(store, page))
+
+
+def _entity_by_key(store, key: str) -> dict | None:
+    """Return the entity keyed ``key`` or, when a merge took that key
+    away, the entity it was merged into."""
+    row = api_reads.entities_by_key(store, [key]).get(key)
+    if row is None and ":" in key:
+        target = identity.resolve_key(store, key)
+        if target != key:
+            row = api_reads.entities_by_key(store, [target]).get(target)
+    return row
 
 
 class Query(graphene.ObjectType):
@@ -295,12 +306,12 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     def resolve_firm(root, info, key):
-        row = api_reads.entities_by_key(graph(info), [key]).get(key)
+        row = _entity_by_key(graph(info), key)
         return loading.batch([row])[0] if row is not None and row["type"] == FIRM else None
 
     @staticmethod
     def resolve_entity(root, info, key):
-        row = api_reads.entities_by_key(graph(info), [key]).get(key)
+        row = _entity_by_key(graph(info), key)
         return loading.batch([row])[0] if row is not None else None
 
     @staticmethod
@@ -353,7 +364,7 @@ class Query(graphene.ObjectType):
     def resolve_decisions(root, info, active_only=False, first=50):
         if not 0 <= first <= 500:
             raise UserInputError(f"first is {first}; use 0 to 500")
-        return graph(info).decisions(active_only=active_only)[:first]
+        return identity.decisions(graph(info), active_only=active_only)[:first]
 
     @staticmethod
     def resolve_stats(root, info):

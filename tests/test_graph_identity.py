@@ -278,6 +278,9 @@ def test_graphql_merge_and_undo_need_a_token_and_name_bad_keys(loaded):
     )
     assert (merged["reloaded"], merged["failed"]) == (1, [])
     assert graph.entity(SAME) is None
+    # The merged-away key leads to the entity it was merged into.
+    moved = data(post(client, "query ($k: ID!) { firm(key: $k) { key name } }", {"k": SAME}))
+    assert moved == {"firm": {"key": KEEP, "name": "威海蓝湾海洋科技有限公司"}}
 
     undone = data(post(client, UNDO, {"id": decision["id"]}, token="secret-bob"))["undoDecision"]
     assert undone["decision"] == {"id": decision["id"], "active": False, "undoneBy": "bob"}
