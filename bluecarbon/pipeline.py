@@ -129,14 +129,15 @@ class DecisionReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
-        d = self.decision
-        if d["kind"] == "merge":
-            what = f"merge {d['source']} into {d['target']}"
+        record = self.decision
+        if record["kind"] == "merge":
+            action = f"merge {record['source']} into {record['target']}"
         else:
-            what = f"split {d['target']} off {d['source']} in {', '.join(d['documents'])}"
-        state = "undone" if not d["active"] else "made"
+            documents = ", ".join(record["documents"])
+            action = f"split {record['target']} off {record['source']} in {documents}"
+        state = "made" if record["active"] else "undone"
         lines = [
-            f"decision {d['id']} ({what}) {state}; "
+            f"decision {record['id']} ({action}) {state}; "
             f"loaded {len(self.reloaded)} document versions again"
         ]
         for key, reason in self.failed:

@@ -13,7 +13,7 @@ exactly the graph that loading them under the new decisions would give.
   disappears and its names become aliases of the target.
 * A split keys the mentions of ``source`` in the listed documents as a new
   entity, ``target``, so that two people or firms that share a name are
-  told apart.
+  kept apart.
 * Undoing a decision marks it undone; the versions it touched are loaded
   again without it.
 
@@ -52,7 +52,7 @@ DECISION_FIELDS = (
 
 
 class DecisionError(GraphError):
-    """A merge, split or undo that cannot be made as asked."""
+    """An invalid merge, split or undo request."""
 
 
 @dataclass(frozen=True)
