@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
+
+from opencc import OpenCC
 
 from bluecarbon.model import INDUSTRIES, PERSON
 
@@ -69,13 +72,25 @@ def placeholder_document_key(document_number: str) -> str:
     return f"docnum:{normalise(document_number)}"
 
 
+@lru_cache(maxsize=1)
+def _simplified() -> OpenCC:
+    return OpenCC("t2s")
+
+
+def search_form(text: str) -> str:
+    """Return ``text`` as search compares it: NFKC, lower-cased, in
+    Simplified characters, without white space or ``|``. So 威海 藍灣 finds
+    威海蓝湾."""
+    return _simplified().convert(normalise(text))
+
+
 def search_text(name: str, aliases: list[str]) -> str:
-    """Return the name and aliases, NFKC and lower-cased, joined by ``|``,
+    """Return the search forms of the name and aliases joined by ``|``,
     which ``CONTAINS`` searches on every store."""
-    forms = [unicodedata.normalize("NFKC", name).lower()]
-    for alias in aliases:
-        form = unicodedata.normalize("NFKC", alias).lower()
-        if form not in forms:
+    forms = []
+    for text in (name, *aliases):
+        form = search_form(text)
+        if form and form not in forms:
             forms.append(form)
     return "|".join(forms)
 

@@ -8,7 +8,6 @@ vocabulary in :mod:`bluecarbon.model`, checked before use.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 
 from bluecarbon.errors import GraphError
@@ -220,9 +219,9 @@ def documents(store) -> list[dict]:
 
 
 def search_form(text: str) -> str:
-    """Return ``text`` in the form that ``search_text`` stores: NFKC,
-    lower case, without surrounding white space."""
-    return unicodedata.normalize("NFKC", text).strip().lower()
+    """Return ``text`` in the form that ``search_text`` stores (see
+    graph.keys.search_form)."""
+    return keys.search_form(text)
 
 
 def entity_conditions(store, industry, name_contains, status, region) -> tuple[list[str], dict]:

@@ -580,7 +580,8 @@ def test_aliases_merge_and_search_by_substring(graph_store):
 
     institute = graph_store.entity("Institute:哈尔滨工业大学(威海)")
     assert institute["aliases"] == ["哈工大威海校区", "哈工大（威海）"]
-    for text in ("哈工大", "威海校区", "工业大学", "哈工大(威海)"):
+    # Traditional characters and stray spaces in the query match too.
+    for text in ("哈工大", "威海校区", "工业大学", "哈工大(威海)", "哈爾濱 工業大學", "威海 校區"):
         found = [row["key"] for row in graph_store.search(text)]
         assert found == ["Institute:哈尔滨工业大学(威海)"], text
     assert graph_store.search("青岛") == []
