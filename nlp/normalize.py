@@ -54,6 +54,9 @@ _LINE_START = re.compile(
     f"[{CJK}]{{1,6}}[〔［\\[（(]\\s*(?:19|20)\\d{{2}}|[一二三四五六七八九十]+、|第[一二三四五六七八九十百]+[章节条]"
 )
 _SENTENCE_END = set("。！？!?；;：:，,、”’」』》）)】")
+_BREAK_OR_SPACE = re.compile("[\n \t]")
+_LINE_RUN = re.compile(b"\x02+")  # mask runs replaced by one line break
+_NONZERO_RUN = re.compile(b"[^\x00]+")  # mask runs not copied as they are
 
 # Text no converter handles character by character: brackets and a few
 # punctuation marks are unified so names come out in one spelling.
@@ -97,8 +100,24 @@ def to_simplified(text: str) -> str:
     return text.translate(table)
 
 
-# The Simplified, width-folded form of each character seen so far.
-_FOLDED: dict[str, str] = {}
+# The Simplified, width-folded form of each character seen so far, by
+# code point, for str.translate.
+_FOLDED: dict[int, str] = {}
+
+
+def _folded_char(char: str) -> str:
+    folded = _FOLDED.get(ord(char))
+    if folded is None:
+        folded = _FOLDED[ord(char)] = _fold_width(to_simplified_char(char))
+    return folded
+
+
+def _fold_table(text: str) -> dict[int, str]:
+    """Return the translate table, filled for every character of ``text``."""
+    for char in set(text):
+        if ord(char) not in _FOLDED:
+            _folded_char(char)
+    return _FOLDED
 
 
 def _fold_width(char: str) -> str:
@@ -185,18 +204,29 @@ def _join_breaks(text: str, mask: bytearray, word_frequency: dict[str, int] | No
     (海洋发 展局). A single line break between CJK characters is joined
     only when the line before it is long and ends without punctuation,
     because short lines are headings, which must stay separate.
+
+    Only line breaks, spaces, tabs and runs replaced by a line break are
+    visited. The characters kept between them are counted from the mask.
     """
-    length = len(text)
-    index = 0
+    events = [(match.start(), 0) for match in _BREAK_OR_SPACE.finditer(text) if mask[match.start()] != 2]
+    runs = [(match.start(), match.end()) for match in _LINE_RUN.finditer(mask)]
+    if runs:
+        events.extend(runs)
+        events.sort()
     line_start = 0
     kept_in_line = 0
-    while index < length:
-        char = text[index]
-        if mask[index] == 2:
+    counted_to = 0  # characters before this offset are counted in kept_in_line
+    for index, run_end in events:
+        if run_end:
+            # A run that becomes one line break starts a new line count.
             kept_in_line = 0
-        elif char != "\n" and mask[index] != 1:
-            kept_in_line += 1
-        if char == "\n" and mask[index] != 2:
+            counted_to = run_end
+            continue
+        if index > counted_to:
+            kept_in_line += index - counted_to - mask.count(1, counted_to, index)
+        counted_to = index + 1
+        char = text[index]
+        if char == "\n":
             previous = _previous_kept(text, mask, index)
             following = _next_kept(text, mask, index)
             line_length = kept_in_line
@@ -214,7 +244,10 @@ def _join_breaks(text: str, mask: bytearray, word_frequency: dict[str, int] | No
                 and not _LINE_START.match(text, following)
             ):
                 mask[index] = 1
-        elif char in " \t" and not mask[index]:
+            continue
+        if mask[index] != 1:
+            kept_in_line += 1
+        if not mask[index]:
             previous = _previous_kept(text, mask, index)
             following = _next_kept(text, mask, index)
             if (
@@ -227,7 +260,6 @@ def _join_breaks(text: str, mask: bytearray, word_frequency: dict[str, int] | No
                 and _inside_word(text, index, line_start, word_frequency)
             ):
                 mask[index] = 1
-        index += 1
 
 
 def _cjk_run(text: str, index: int, step: int) -> int:
@@ -293,34 +325,54 @@ def normalize(
     """
     mask, replacements = _deleted_mask(text)
     _join_breaks(text, mask, word_frequency)
-    chars: list[str] = []
+    folded = text.translate(_fold_table(text))
+    pieces: list[str] = []
     offsets: list[int] = []
     wide: dict[int, int] = {}
-    for index, char in enumerate(text):
-        flag = mask[index]
-        if flag == 1:
-            continue
-        if flag == 2:
-            if chars and chars[-1] == "\n":
+    length = 0
+    last = ""  # the last character kept so far
+    copied_to = 0
+    for run in _NONZERO_RUN.finditer(mask):
+        run_start, run_end = run.span()
+        if run_start > copied_to:
+            # Unmasked characters are copied as they are folded.
+            pieces.append(folded[copied_to:run_start])
+            offsets.extend(range(copied_to, run_start))
+            length += run_start - copied_to
+            last = folded[run_start - 1]
+        for index in range(run_start, run_end):
+            flag = mask[index]
+            if flag == 1:
                 continue
-            chars.append("\n")
+            if flag == 2:
+                if last == "\n":
+                    continue
+                pieces.append("\n")
+                offsets.append(index)
+                length += 1
+                last = "\n"
+                continue
+            # Flag 3 is a decoded HTML entity, which ends at its semicolon.
+            wide[length] = text.index(";", index) + 1
+            last = _folded_char(replacements[index])
+            pieces.append(last)
             offsets.append(index)
-            continue
-        if flag == 3:
-            char = replacements[index]
-            wide[len(chars)] = text.index(";", index) + 1
-        folded = _FOLDED.get(char)
-        if folded is None:
-            folded = _FOLDED[char] = _fold_width(to_simplified_char(char))
-        chars.append(folded)
-        offsets.append(index)
+            length += 1
+        copied_to = run_end
+    if copied_to < len(text):
+        pieces.append(folded[copied_to:])
+        offsets.extend(range(copied_to, len(text)))
+    normalised = "".join(pieces)
     garbled: list[tuple[int, int]] = []
     if char_frequency is not None:
-        for start, end in find_garbled(chars, char_frequency):
-            for position in range(start, end):
-                chars[position] = GARBLE
-            garbled.append((offsets[start], offsets[end - 1] + 1))
-    return NormText(text, "".join(chars), offsets, garbled, wide)
+        spans = find_garbled(normalised, char_frequency)
+        if spans:
+            chars = list(normalised)
+            for start, end in spans:
+                chars[start:end] = GARBLE * (end - start)
+                garbled.append((offsets[start], offsets[end - 1] + 1))
+            normalised = "".join(chars)
+    return NormText(text, normalised, offsets, garbled, wide)
 
 
 def _suspicion(chars: list[str], index: int, frequency: dict[str, int]) -> bool:
@@ -350,7 +402,12 @@ def _may_suspect(char: str, frequency: dict[str, int]) -> bool:
     return _is_cjk(char) or char.isalpha() or ord(char) > 0xE000
 
 
-def find_garbled(chars: list[str], frequency: dict[str, int]) -> list[tuple[int, int]]:
+# The frequency table each character was judged with, and whether it may
+# be a suspect under that table.
+_MAY_SUSPECT: dict[str, tuple[dict[str, int], bool]] = {}
+
+
+def find_garbled(chars: str | list[str], frequency: dict[str, int]) -> list[tuple[int, int]]:
     """Return spans of mojibake: dense runs of rare or stray characters.
 
     A character is suspect when it is rare in the segmenter's dictionary,
@@ -358,15 +415,21 @@ def find_garbled(chars: list[str], frequency: dict[str, int]) -> list[tuple[int,
     replacement character. Three suspects within six characters, or two
     when one of them is a Latin letter, make a garbled span.
     """
-    suspects = []
-    # Whether a character may be a suspect at all, decided once per character.
-    may_suspect: dict[str, bool] = {}
-    for index, char in enumerate(chars):
-        possible = may_suspect.get(char)
-        if possible is None:
-            possible = may_suspect[char] = _may_suspect(char, frequency)
-        if possible and _suspicion(chars, index, frequency):
-            suspects.append(index)
+    # Whether a character may be a suspect is decided once per distinct
+    # character, and a character class of those characters finds them in C.
+    possible = []
+    for char in set(chars):
+        may_suspect = _MAY_SUSPECT.get(char)
+        if may_suspect is None or may_suspect[0] is not frequency:
+            may_suspect = _MAY_SUSPECT[char] = (frequency, _may_suspect(char, frequency))
+        if may_suspect[1]:
+            possible.append(char)
+    if not possible:
+        return []
+    pattern = re.compile("[" + "".join(sorted(re.escape(char) for char in possible)) + "]")
+    suspects = [
+        match.start() for match in pattern.finditer("".join(chars)) if _suspicion(chars, match.start(), frequency)
+    ]
     spans: list[tuple[int, int]] = []
     position = 0
     while position < len(suspects):
