@@ -1,9 +1,9 @@
 """Fast search for many fixed strings at once.
 
-Python's ``re`` tries every branch of a large alternation at every
+Python's ``re`` tries every branch of a flat alternation at every
 position, which made word-list searches the slowest step of extraction.
-:class:`TermIndex` groups the terms by first character and jumps with a
-compiled character class to the positions where some term can start.
+:class:`TermIndex` compiles the terms into one regular expression shaped
+like a trie, so that terms share their prefixes and the scan stays in C.
 """
 
 from __future__ import annotations
@@ -18,42 +18,41 @@ def is_subsequence(short: str, long: str) -> bool:
     return all(char in characters for char in short)
 
 
+def _trie_pattern(node: dict) -> str:
+    """Return a pattern that matches the longest term below ``node``.
+
+    ``node`` maps characters to child nodes; the key "" marks the end of a
+    term. Continuations are tried before the end of a term, so the
+    backtracking order makes the longest term win.
+    """
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    group = branches[0] if len(branches) == 1 and "" not in node else "(?:" + "|".join(branches) + ")"
+    return group + "?" if "" in node else group
+
+
 class TermIndex:
     """Leftmost-longest, non-overlapping search for a fixed set of terms."""
 
     def __init__(self, terms: Iterable[str]):
-        by_first: dict[str, list[str]] = {}
+        trie: dict = {}
         for term in set(terms):
-            if term:
-                by_first.setdefault(term[0], []).append(term)
-        self._by_first = {char: sorted(items, key=len, reverse=True) for char, items in by_first.items()}
-        # A character class of the first characters lets re skip, in C,
-        # the positions where no term can start. It never matches when
-        # there are no terms.
-        first_chars = "".join(re.escape(char) for char in sorted(by_first))
-        self._first = re.compile(f"[{first_chars}]" if first_chars else r"(?!)")
+            if not term:
+                continue
+            node = trie
+            for char in term:
+                node = node.setdefault(char, {})
+            node[""] = {}
+        # The pattern never matches when there are no terms.
+        self._pattern = re.compile(_trie_pattern(trie) if trie else r"(?!)")
 
     def match_at(self, text: str, position: int) -> str | None:
         """Return the longest term that starts at ``position``, or None."""
-        if position >= len(text):
-            return None
-        for term in self._by_first.get(text[position], ()):
-            if text.startswith(term, position):
-                return term
-        return None
+        match = self._pattern.match(text, position)
+        return match.group() if match else None
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, str]]:
         """Yield (start, end, term) for each match, scanning left to right."""
-        by_first = self._by_first
-        search = self._first.search
-        found = search(text)
-        while found is not None:
-            position = found.start()
-            for term in by_first[text[position]]:
-                if text.startswith(term, position):
-                    yield position, position + len(term), term
-                    position += len(term)
-                    break
-            else:
-                position += 1
-            found = search(text, position)
+        for match in self._pattern.finditer(text):
+            yield match.start(), match.end(), match.group()
