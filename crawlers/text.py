@@ -22,6 +22,7 @@ import lxml.html
 from w3lib.url import safe_url_string
 
 from bluecarbon.errors import DocumentError
+from crawlers import legacy
 
 logger = logging.getLogger(__name__)
 
@@ -29,16 +30,16 @@ logger = logging.getLogger(__name__)
 # above a few megabytes, and a scanned PDF has no text layer anyway.
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
-# File types with no text extraction here (legacy Office formats,
-# images, media, archives, code): links to them are not followed and
-# folders are read without them.
+# File types with no text extraction here (presentations, images, media,
+# archives, code): links to them are not followed and folders are read
+# without them.
 UNSUPPORTED_EXTENSIONS = frozenset(
     """
     jpg jpeg png gif bmp svg webp ico tif tiff psd
     mp3 mp4 avi wmv flv mov wav m4a rm rmvb mkv swf
     zip rar 7z gz tgz tar bz2 xz exe msi apk dmg iso bin
     css js json woff woff2 ttf eot
-    doc xls ppt pptx wps et dps ceb caj ofd
+    ppt pptx dps ceb caj ofd
     """.split()
 )
 
@@ -46,6 +47,8 @@ KIND_HTML = "html"
 KIND_PDF = "pdf"
 KIND_DOCX = "docx"
 KIND_XLSX = "xlsx"
+KIND_DOC = "doc"
+KIND_XLS = "xls"
 KIND_TEXT = "text"
 
 # Codecs to decode each declared charset with: supersets of the declared
@@ -218,13 +221,13 @@ _SENTENCE_END = "。！？；：!?;:”」』）)"
 def extract_text(
     body: bytes, *, url: str, content_type: str | None
 ) -> tuple[str, dict]:
-    """Decode ``body`` (HTML, PDF, DOCX, XLSX or text) and return its
-    readable text and metadata.
+    """Decode ``body`` (HTML, PDF, DOCX, XLSX, DOC, XLS or text) and return
+    its readable text and metadata.
 
     The metadata dict has ``title``, ``issuer``, ``document_number``,
-    ``published`` (ISO date), ``encoding`` (the codec used, None for PDF,
-    DOCX and XLSX) and ``kind`` (html, pdf, docx, xlsx or text); unknown values are
-    None.
+    ``published`` (ISO date), ``encoding`` (the codec used, None for the
+    binary formats) and ``kind`` (html, pdf, docx, xlsx, doc, xls or
+    text); unknown values are None.
 
     Raises DocumentError, naming the URL, when the body is empty, too large,
     binary, undecodable, or of a kind that has no text layer.
@@ -243,6 +246,10 @@ def extract_text(
         text, meta = _extract_docx(body, url)
     elif kind == KIND_XLSX:
         text, meta = _extract_xlsx(body, url)
+    elif kind == KIND_DOC:
+        text, meta = _extract_doc(body, url)
+    elif kind == KIND_XLS:
+        text, meta = _extract_xls(body, url)
     elif kind == KIND_HTML:
         text, meta = _extract_html(body, url, content_type)
     else:
@@ -276,11 +283,11 @@ def remove_markup_leftovers(text: str) -> str:
 
 
 def detect_kind(body: bytes, *, url: str, content_type: str | None) -> str:
-    """Return html, pdf, docx, xlsx or text from the bytes, Content-Type
-    and URL.
+    """Return html, pdf, docx, xlsx, doc, xls or text from the bytes,
+    Content-Type and URL.
 
     Raises DocumentError for binary formats that have no text extraction
-    here (images, archives, legacy .doc and .xls).
+    here (images, archives, presentations).
     """
     mime = (content_type or "").split(";", 1)[0].strip().lower()
     head = body[:1024].lstrip()
@@ -296,10 +303,15 @@ def detect_kind(body: bytes, *, url: str, content_type: str | None) -> str:
             f"{url} is a ZIP archive but not a DOCX or XLSX document; "
             "unpack it and crawl the files inside"
         )
-    if body.startswith(b"\xd0\xcf\x11\xe0"):
+    if body.startswith(legacy.OLE_MAGIC):
+        streams = legacy.ole_streams(body, url)
+        if "WordDocument" in streams:
+            return KIND_DOC
+        if "Workbook" in streams or "Book" in streams:
+            return KIND_XLS
         raise DocumentError(
-            f"{url} is a legacy Microsoft Office file (.doc or .xls); "
-            "convert it to DOCX or PDF first"
+            f"{url} is a Microsoft Office file that is neither a Word nor an "
+            "Excel document (a presentation?); save it as PDF first"
         )
     suffix = urlsplit(url).path.rsplit(".", 1)[-1].lower() if "." in url else ""
     if mime in ("text/html", "application/xhtml+xml") or suffix in (
@@ -935,6 +947,34 @@ def _extract_xlsx(body: bytes, url: str) -> tuple[str, dict]:
     meta = {
         # A workbook's first row is a header; its file name says more.
         "title": title or _file_name(url) or _first_line(text),
+        "issuer": None,
+        "document_number": None,
+        "published": None,
+        "encoding": None,
+    }
+    return text, meta
+
+
+def _extract_doc(body: bytes, url: str) -> tuple[str, dict]:
+    text, title = legacy.doc_text(body, url)
+    lines = [_clean_inline(line) if "\t" not in line else line for line in text.split("\n")]
+    text = "\n".join(line for line in lines if line)
+    meta = {
+        "title": title or _first_line(text),
+        "issuer": None,
+        "document_number": None,
+        "published": None,
+        "encoding": None,
+    }
+    return text, meta
+
+
+def _extract_xls(body: bytes, url: str) -> tuple[str, dict]:
+    lines = [_clean_inline(line) if "\t" not in line else line for line in legacy.xls_rows(body, url)]
+    text = "\n".join(line for line in lines if line)
+    meta = {
+        # A workbook's first row is a header; its file name says more.
+        "title": _file_name(url) or _first_line(text),
         "issuer": None,
         "document_number": None,
         "published": None,

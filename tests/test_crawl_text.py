@@ -494,9 +494,9 @@ def test_binary_garbage_rejected():
         extract_text(body, url="http://127.0.0.1/blob", content_type=None)
 
 
-def test_legacy_office_file_rejected():
+def test_damaged_office_file_rejected():
     body = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
-    with pytest.raises(DocumentError, match="legacy Microsoft Office file"):
+    with pytest.raises(DocumentError, match="^http://127.0.0.1/a.doc is a damaged Microsoft Office file"):
         extract_text(body, url="http://127.0.0.1/a.doc", content_type="application/msword")
 
 
