@@ -296,14 +296,26 @@ def _sentence_industries(
         if industries is None:
             sentence = text[span[0] : span[1]]
             industries = cache[span] = [
-                industry
-                for industry, keywords in resources.industry_keywords.items()
-                if any(word in sentence for word in keywords)
+                industry for industry, pattern in _keyword_patterns(resources) if pattern.search(sentence)
             ]
         for industry in industries:
             if industry not in found:
                 found.append(industry)
     return found
+
+
+_KEYWORD_PATTERNS: dict[int, list[tuple[str, re.Pattern]]] = {}
+
+
+def _keyword_patterns(resources: Resources) -> list[tuple[str, re.Pattern]]:
+    """Return each industry with a pattern that finds any of its keywords."""
+    patterns = _KEYWORD_PATTERNS.get(id(resources))
+    if patterns is None:
+        patterns = _KEYWORD_PATTERNS[id(resources)] = [
+            (industry, re.compile("|".join(map(re.escape, keywords)) if keywords else r"(?!)"))
+            for industry, keywords in resources.industry_keywords.items()
+        ]
+    return patterns
 
 
 def _lexicon_industries(entity: Entity, resources: Resources) -> list[str]:

@@ -11,6 +11,7 @@ Last come regions, industries and relations, each with its evidence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 
 from bluecarbon.errors import DocumentError, ExtractionError
@@ -35,6 +36,9 @@ from nlp.resources import Resources, load_resources
 EXTRACTOR_VERSION = "bluecarbon-nlp 0.3"
 MAX_PARAGRAPH = 1500
 _CJK_CHAR = re.compile(f"[{CJK}]")
+_WHITESPACE = re.compile(r"\s+")
+# Spaces and quotation marks are not part of an alias.
+_ALIAS_NOISE = re.compile(r"[\s“”「」]+")
 
 
 # Extraction takes about a minute and several hundred MB per million
@@ -108,7 +112,7 @@ _FOREIGN = re.compile("[\u0080-\u00ff\ufffd]")
 def _garbled_share(text: str, normalised: str) -> float:
     """Return the share of visible characters that are mojibake: blanked
     by normalisation, replacement characters, or Latin-1 bytes."""
-    visible = sum(1 for char in text if not char.isspace())
+    visible = len("".join(text.split()))
     if not visible:
         return 0.0
     blanked = max(0, normalised.count(GARBLE) - text.count(GARBLE))
@@ -153,15 +157,24 @@ def _run_pipeline(norm: NormText) -> list[DocMention]:
 def _byline_mentions(text: str, norm: NormText, resources: Resources) -> list[DocMention]:
     """People in bylines, mapped from original offsets to normalised ones."""
     flat = to_simplified(text)
-    position_of = {original: index for index, original in enumerate(norm.offsets)}
     result = []
     for mention in find_byline_people(flat, resources):
-        start = position_of.get(mention.start)
-        end = position_of.get(mention.end - 1)
+        start = _normalised_position(norm, mention.start)
+        end = _normalised_position(norm, mention.end - 1)
         if start is None or end is None:
             continue
         result.append(DocMention(mention, start, end + 1, mention.name, PERSON))
     return result
+
+
+def _normalised_position(norm: NormText, original: int) -> int | None:
+    """Return the normalised offset of the original character at
+    ``original``, or None if normalisation dropped it."""
+    # The offsets increase strictly, so a binary search finds the character.
+    index = bisect_left(norm.offsets, original)
+    if index < len(norm.offsets) and norm.offsets[index] == original:
+        return index
+    return None
 
 
 def _drop_garbled(mentions: list[DocMention], norm: NormText) -> list[DocMention]:
@@ -273,9 +286,22 @@ def _bracketed_names(mentions: list[DocMention], text: str) -> None:
 # --- names and keys ---------------------------------------------------
 
 
+_KEYS: dict[tuple[int, str, str], str] = {}
+
+
 def entity_key(name: str, label: str, resources: Resources) -> str:
     """Return the key under which mentions of one entity are merged."""
-    key = re.sub(r"\s+", "", name).replace("(", "（").replace(")", "）")
+    cache_key = (id(resources), name, label)
+    key = _KEYS.get(cache_key)
+    if key is None:
+        if len(_KEYS) > 100_000:
+            _KEYS.clear()
+        key = _KEYS[cache_key] = _entity_key(name, label, resources)
+    return key
+
+
+def _entity_key(name: str, label: str, resources: Resources) -> str:
+    key = _WHITESPACE.sub("", name).replace("(", "（").replace(")", "）")
     key = key.replace("人民政府", "政府").replace("农民专业合作社", "合作社").replace("专业合作社", "合作社")
     match = resources.place_prefix.match(key)
     if match and match.group(2) == "市":
@@ -363,7 +389,7 @@ def _original_surface(norm: NormText, item: DocMention) -> str:
     spacing and bracket width: Traditional script (威高集團) or a pinyin gloss
     inside (白(bái)海参)."""
     start, end = norm.span(item.start, item.end)
-    original = re.sub(r"\s+", "", norm.original[start:end])
+    original = _WHITESPACE.sub("", norm.original[start:end])
     if original.replace("(", "（").replace(")", "）") == item.mention.surface:
         return item.mention.surface
     return original
@@ -397,7 +423,7 @@ def _finish_group(group: Group, norm: NormText) -> None:
     for item in sorted(group.mentions, key=lambda m: m.start):
         original = _original_surface(norm, item)
         for alias in [item.mention.surface, original, item.name, *item.mention.aliases, *item.extra_aliases]:
-            alias = re.sub(r"[\s“”「」]+", "", alias)
+            alias = _ALIAS_NOISE.sub("", alias)
             if alias and alias != group.entity.name and alias not in aliases:
                 aliases.append(alias)
         if (item.start, item.end) not in seen_spans:

@@ -75,13 +75,25 @@ def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+# The original text of each sentence of the last document, by normalised
+# span, because many mentions share a sentence.
+_SENTENCE_CACHE: dict[int, tuple[NormText, dict[tuple[int, int], str]]] = {}
+
+
 def evidence_at(norm: NormText, start: int, end: int) -> Evidence:
     """Return the evidence for the normalised span [start, end): original
     offsets and the original text of its sentence."""
-    sentence_start, sentence_end = sentence_span(norm.text, start, end)
+    span = sentence_span(norm.text, start, end)
+    cached = _SENTENCE_CACHE.get(id(norm))
+    if cached is None or cached[0] is not norm:
+        _SENTENCE_CACHE.clear()
+        cached = _SENTENCE_CACHE[id(norm)] = (norm, {})
+    sentences = cached[1]
+    sentence = sentences.get(span)
+    if sentence is None:
+        sentence_original = norm.span(*span)
+        sentence = sentences[span] = norm.original[sentence_original[0] : sentence_original[1]].strip()
     original_start, original_end = norm.span(start, end)
-    sentence_original = norm.span(sentence_start, sentence_end)
-    sentence = norm.original[sentence_original[0] : sentence_original[1]].strip()
     return Evidence(sentence=sentence, start=original_start, end=original_end)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from bluecarbon.model import DEPARTMENT, FIRM, INSTITUTE
-from nlp.candidates import Mention, Token
+from nlp.candidates import Mention, Token, TokenTable
 from nlp.matching import TermIndex, is_subsequence
 from nlp.normalize import CJK
 from nlp.resources import Resources
@@ -59,15 +59,15 @@ _COORDINATED_STATION = re.compile(
 _INDEX_CACHE: dict[int, TermIndex] = {}
 
 
-def find_organisations(text: str, tokens: list[Token], resources: Resources) -> list[Mention]:
+def find_organisations(text: str, tokens: TokenTable, resources: Resources) -> list[Mention]:
     """Return organisation mentions in one paragraph."""
     index = _INDEX_CACHE.get(id(resources))
     if index is None:
         index = _INDEX_CACHE[id(resources)] = TermIndex(suffix for suffix, _ in resources.org_suffixes)
-    suffix_kind = dict(resources.org_suffixes)
-    starts = {token.start: index for index, token in enumerate(tokens)}
-    ends = {token.end: index for index, token in enumerate(tokens)}
-    covering = _covering_index(tokens, len(text))
+    suffix_kind = resources.org_suffix_kinds
+    starts = tokens.index_at_start
+    ends = tokens.index_at_end
+    covering = tokens.covering
 
     mentions: list[Mention] = []
     for start, end, suffix in index.finditer(text):
@@ -158,7 +158,7 @@ def _enumerated_firms(text, tokens, covering, mentions, resources) -> list[Menti
             position = end + 1
             if index == 0:
                 start = _walk_left(text, tokens, covering, end, resources)
-                start = _strip_leading(text, tokens, {t.start: i for i, t in enumerate(tokens)}, start, end, resources)
+                start = _strip_leading(text, tokens, tokens.index_at_start, start, end, resources)
             name = text[start:end]
             if not 2 <= len(name) <= 12 or not re.fullmatch(f"[{CJK}A-Za-z0-9]+", name):
                 continue
@@ -168,14 +168,6 @@ def _enumerated_firms(text, tokens, covering, mentions, resources) -> list[Menti
                 continue
             found.append(Mention(FIRM, start, end, name, name, rule="enumeration"))
     return found
-
-
-def _covering_index(tokens: list[Token], length: int) -> list[int]:
-    covering = [0] * (length + 1)
-    for index, token in enumerate(tokens):
-        for position in range(token.start, token.end):
-            covering[position] = index
-    return covering
 
 
 def _suffix_is_word(text, tokens, covering, starts, ends, start, end, resources) -> bool:
@@ -237,11 +229,13 @@ def _is_place_qualifier(content: str, resources: Resources) -> bool:
     return bool(re.fullmatch(f"[{CJK}]{{2,4}}", content))
 
 
-def _walk_left(text: str, tokens: list[Token], covering: list[int], start: int, resources: Resources) -> int:
+def _walk_left(text: str, tokens: TokenTable, covering: list[int], start: int, resources: Resources) -> int:
     """Return where the name ending at ``start`` begins."""
     position = start
     collected = 0
     reached_place = False
+    words, starts = tokens.words, tokens.starts
+    titles, word_tags, gazetteer = resources.titles, resources.word_tags, resources.gazetteer
     while position > 0 and start - position < MAX_NAME:
         before = text[position - 1]
         if before == "）":
@@ -252,22 +246,22 @@ def _walk_left(text: str, tokens: list[Token], covering: list[int], start: int, 
             break
         if not _NAME_CHAR.match(before):
             break
-        token = tokens[covering[position - 1]]
-        word_start = token.start
+        index = covering[position - 1]
+        word_start = starts[index]
         word = text[word_start:position]
         if not _NAME_WORD.fullmatch(word):
             break
-        if word in resources.titles or word in ("委员", "党委委员", "党组成员", "党组书记"):
+        if word in titles or word in ("委员", "党委委员", "党组成员", "党组书记"):
             break
         if word.isdigit() or word in ("年", "年度", "月", "日"):
             break
         if word in _PARTY_COMMITTEES and collected:
             break  # 市委市政府 is two bodies
-        tag = resources.word_tags.get(word)
+        tag = word_tags.get(word)
         is_place = _is_place_word(word, resources)
         if collected and _bare_region_start(text, tokens, covering, position) and not is_place:
             break  # only a place name can precede a bare 市…/省…
-        if reached_place and not is_place and not _ORG_END.search(word) and token.text not in resources.gazetteer:
+        if reached_place and not is_place and not _ORG_END.search(word) and words[index] not in gazetteer:
             break  # a name starts with its place: 访烟台中集…, but 人民银行威海市…
         if word in _CONJUNCTIONS:
             # 工业和信息化局 keeps its 和; 实验室和…中心 is two names.
@@ -281,11 +275,13 @@ def _walk_left(text: str, tokens: list[Token], covering: list[int], start: int, 
             position = word_start + 1
             break
         elif tag and tag.startswith(_STOP_TAGS) and word not in resources.in_name_verbs:
+            token = tokens[index]
             if not _single_char_run(text, tokens, covering, token, resources) and not _after_city(
                 tokens, covering, token, resources
             ):
                 break
         elif tag and len(word) == 1 and tag.startswith(_SINGLE_STOP_TAGS) and collected:
+            token = tokens[index]
             if not _single_char_run(text, tokens, covering, token, resources) and not _after_city(
                 tokens, covering, token, resources
             ):
@@ -293,7 +289,8 @@ def _walk_left(text: str, tokens: list[Token], covering: list[int], start: int, 
         position = word_start
         collected += 1
         reached_place = reached_place or is_place
-        if token.text in resources.gazetteer and resources.gazetteer[token.text][0] != "place":
+        entry = gazetteer.get(words[index])
+        if entry is not None and entry[0] != "place":
             break  # a known organisation heads the name: 中科院海洋大科学中心
     return position
 
@@ -336,8 +333,8 @@ def _after_city(tokens, covering, token, resources) -> bool:
 
 
 def _bare_region_start(text, tokens, covering, position) -> bool:
-    token = tokens[covering[position]]
-    return token.start == position and token.text in ("市", "省", "市委", "省委", "市政府", "省政府")
+    index = covering[position]
+    return tokens.starts[index] == position and tokens.words[index] in ("市", "省", "市委", "省委", "市政府", "省政府")
 
 
 def _ends_with_entity(text: str, position: int, resources: Resources) -> bool:
@@ -424,22 +421,20 @@ def _acceptable(name, suffix, before_suffix, resources, tokens, starts) -> bool:
     if tag and tag[0] in "nvad" and tag not in ("nr", "ns", "nt", "nz", "nrt", "nrfg") and len(core) <= 3:
         # 养殖公司, 投资集团: an everyday word names no one, unless a place
         # in front makes it a name (烟台市水产商会).
-        has_place = any(name.startswith(place) for place in resources.places)
+        has_place = resources.starts_with_place(name)
         if not suffix_kind_is_department(suffix, resources) and not name.startswith(("市", "省")) and not has_place:
             return False
     if suffix in ("委", "部", "厅", "局") and len(name) <= 2:
         return False
     if suffix == "办公室" and not _GOVERNMENT.search(name) and len(core) < 4:
         return False
-    if suffix in ("新闻办", "外办") and not name.startswith(("市", "省")) and not any(
-        name.startswith(place) for place in resources.places
-    ):
+    if suffix in ("新闻办", "外办") and not name.startswith(("市", "省")) and not resources.starts_with_place(name):
         return False
     return True
 
 
 def suffix_kind_is_department(suffix: str, resources: Resources) -> bool:
-    return dict(resources.org_suffixes).get(suffix) == DEPARTMENT
+    return resources.org_suffix_kinds.get(suffix) == DEPARTMENT
 
 
 def _classify(name: str, suffix: str, kind: str) -> str:
@@ -470,7 +465,7 @@ def is_short_form(text: str, start: int, name: str, resources: Resources) -> boo
     head = text[max(0, start - 4) : start]
     if head.endswith(("区", "县", "各", "地")):
         return False  # 各区市政府, 地市: not one city's body
-    return not any(head.endswith(place) for place in resources.places)
+    return not resources.ends_with_place(head)
 
 
 _SECTION = re.compile(f"(研究院|科学院|大学)([{CJK}]{{2,4}}所)(?!长|里|内)")
@@ -518,10 +513,12 @@ def _coordinated_stations(text: str, resources: Resources) -> list[Mention]:
 def _gazetteer_mentions(text, tokens, starts, ends, resources) -> list[Mention]:
     """Known organisations and abbreviations (哈工大, 中科院), with qualifiers."""
     mentions = []
-    for index, token in enumerate(tokens):
-        entry = resources.gazetteer.get(token.text)
+    gazetteer = resources.gazetteer
+    for index, word in enumerate(tokens.words):
+        entry = gazetteer.get(word)
         if entry is None:
             continue
+        token = tokens[index]
         kind, canonical = entry
         if text.startswith(_MEDIA_TAILS, token.end):
             continue  # 中国银行保险报 is a newspaper, not the bank

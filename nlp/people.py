@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from bluecarbon.model import PERSON
-from nlp.candidates import Mention, Token
+from nlp.candidates import Mention, TokenTable
 from nlp.matching import TermIndex
 from nlp.normalize import CJK
 from nlp.resources import Resources
@@ -91,12 +91,13 @@ def _plausible_name(name: str, resources: Resources) -> bool:
     return True
 
 
-def _name_after(text: str, position: int, tokens_at: dict[int, Token], resources: Resources) -> str | None:
+def _name_after(text: str, position: int, tokens: TokenTable, resources: Resources) -> str | None:
     """Return the name starting at ``position`` (after a title), if any."""
     surname = _surname_length(text, position, resources)
     if not surname:
         return None
-    token = tokens_at.get(position)
+    index = tokens.index_at_start.get(position)
+    token = tokens[index] if index is not None else None
     if token is not None and len(token.text) in (surname + 1, surname + 2) and resources.word_tags.get(token.text, "nr").startswith("nr"):
         following = text[token.end : token.end + 1]
         if len(token.text) == surname + 2 or following in _AFTER_NAME or not following or _starts_speech(text, token.end, resources):
@@ -164,14 +165,13 @@ def _speech_index(resources: Resources) -> TermIndex:
     return _index(resources, "speech", resources.speech_verbs)
 
 
-def find_people(text: str, tokens: list[Token], resources: Resources) -> list[Mention]:
+def find_people(text: str, tokens: TokenTable, resources: Resources) -> list[Mention]:
     """Return person mentions in one paragraph of normalised text."""
-    tokens_at = {token.start: token for token in tokens}
     found: dict[tuple[int, int], Mention] = {}
     # The alternation lists longer titles first, so 总经理 wins over 经理.
     for start, end, title in _title_index(resources).finditer(text):
         kind = resources.titles[title]
-        _title_then_name(text, start, end, title, kind, tokens_at, resources, found)
+        _title_then_name(text, start, end, title, kind, tokens, resources, found)
         if kind in _POSTFIX_KINDS and title not in _POSTFIX_EXCLUDED:
             _name_then_title(text, start, title, kind, resources, found)
     for start, _, _ in _speech_index(resources).finditer(text):
@@ -200,14 +200,14 @@ def find_people(text: str, tokens: list[Token], resources: Resources) -> list[Me
     return [mention for mention in found.values() if not _slogan(text, mention.end, resources)]
 
 
-def _title_then_name(text, start, end, title, kind, tokens_at, resources, found) -> None:
+def _title_then_name(text, start, end, title, kind, tokens, resources, found) -> None:
     position = end
     while position < len(text) and text[position] in ":：":
         position += 1
     # A longer title continues here (副院长 inside 副院长兼所长).
     if _title_index(resources).match_at(text, position) is not None:
         return
-    name = _name_after(text, position, tokens_at, resources)
+    name = _name_after(text, position, tokens, resources)
     if name is None or _slogan(text, position + len(name), resources):
         return
     key = (position, position + len(name))
@@ -219,7 +219,7 @@ def _title_then_name(text, start, end, title, kind, tokens_at, resources, found)
     # 市领导张海、李明、王强出席: the names listed after one title share it.
     position = key[1]
     while position < len(text) and text[position] == "、":
-        following = _name_after(text, position + 1, tokens_at, resources)
+        following = _name_after(text, position + 1, tokens, resources)
         if following is None:
             break
         end = position + 1 + len(following)

@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import warnings
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import spacy
 from spacy.attrs import IDX, LENGTH
+from spacy.errors import Errors
+from spacy.lang.zh import ChineseTokenizer
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from bluecarbon.errors import ExtractionError
-from nlp.candidates import Token
+from nlp.candidates import TokenTable
 from nlp.orgs import find_organisations
 from nlp.people import find_people
 from nlp.resources import load_resources
+from nlp.tagger import tagger_component  # noqa: F401  registers bc_tagger
 from nlp.techs import find_technologies
 
 CONFIG_PATH = Path(__file__).with_name("config.cfg")
@@ -37,33 +41,103 @@ if not Doc.has_extension("plain_text"):
     Doc.set_extension("plain_text", default=None)
 
 
+def align_words(words: list[str], text: str) -> tuple[list[str], list[bool], list[int]]:
+    """Return the words, trailing spaces and start offsets of a Doc over ``text``.
+
+    The result equals spaCy's ``util.get_words_and_spaces`` (spaCy 3.7),
+    plus the offsets. That function copies the rest of the text for each
+    word, so its cost grows with the square of the paragraph length. This
+    one searches from the current offset instead.
+    """
+    if "".join(text.split()) == text and "".join(words) == text:
+        # No whitespace at all: every word starts where the previous ends.
+        starts = list(accumulate(map(len, words), initial=0))
+        starts.pop()
+        return words, [False] * len(words), starts
+    if "".join("".join(words).split()) != "".join(text.split()):
+        raise ValueError(Errors.E194.format(text=text, words=words))
+    aligned: list[str] = []
+    spaces: list[bool] = []
+    starts = []
+    position = 0
+    for word in words:
+        if word.isspace():
+            continue
+        word_start = text.find(word, position)
+        if word_start < 0:
+            raise ValueError(Errors.E194.format(text=text, words=words))
+        if word_start > position:
+            aligned.append(text[position:word_start])
+            spaces.append(False)
+            starts.append(position)
+            position = word_start
+        aligned.append(word)
+        spaces.append(False)
+        starts.append(position)
+        position += len(word)
+        if position < len(text) and text[position] == " ":
+            spaces[-1] = True
+            position += 1
+    if position < len(text):
+        aligned.append(text[position:])
+        spaces.append(False)
+        starts.append(position)
+    return aligned, spaces, starts
+
+
+class JiebaTokenizer(ChineseTokenizer):
+    """spaCy's Chinese tokenizer with jieba, which also attaches the token table.
+
+    The Doc is the one ``ChineseTokenizer`` builds. The words and offsets
+    are known here already, so ``bc_tokens`` does not read them back from
+    the Doc.
+    """
+
+    def __call__(self, text: str) -> Doc:
+        if self.segmenter != "jieba":
+            return super().__call__(text)
+        words = [word for word in self.jieba_seg.cut(text, cut_all=False) if word]
+        words, spaces, starts = align_words(words, text)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc._.plain_text = text
+        doc._.tokens = TokenTable(text, words, starts, load_resources().word_tags)
+        return doc
+
+
 def _add(doc: Doc, mentions) -> None:
     doc._.mentions.extend(mentions)
 
 
 def _store_spans(doc: Doc) -> None:
-    """Store the mentions that line up with token boundaries as spans."""
+    """Store the mentions that line up with token boundaries as spans.
+
+    These are the spans ``Doc.char_span`` returns in its strict mode, found
+    through the token table's offset maps.
+    """
+    tokens = doc._.tokens
+    first_token, last_token = tokens.index_at_start, tokens.index_at_end
     spans = []
     for mention in doc._.mentions:
-        span = doc.char_span(mention.start, mention.end, label=mention.label)
-        if span is not None:
-            spans.append(span)
+        first = first_token.get(mention.start)
+        last = last_token.get(mention.end)
+        if first is not None and last is not None and first <= last:
+            spans.append(Span(doc, first, last + 1, label=mention.label))
     doc.spans[SPAN_KEY] = spans
 
 
 @Language.component("bc_tokens")
 def tokens_component(doc: Doc) -> Doc:
-    """Attach jieba tokens with their dictionary part-of-speech tags."""
-    tags = load_resources().word_tags
-    text = doc._.plain_text = doc.text
-    # Reading offsets as arrays avoids creating a Python Token per word.
-    starts = doc.to_array(IDX).tolist()
-    lengths = doc.to_array(LENGTH).tolist()
-    tokens = []
-    for start, length in zip(starts, lengths):
-        word = text[start : start + length]
-        tokens.append(Token(word, start, start + length, tags.get(word)))
-    doc._.tokens = tokens
+    """Attach jieba tokens with their dictionary part-of-speech tags.
+
+    :class:`JiebaTokenizer` has attached them already, so this builds the
+    table only for a Doc made by another tokenizer.
+    """
+    if doc._.tokens is None:
+        text = doc._.plain_text = doc.text
+        starts = doc.to_array(IDX).tolist()
+        lengths = doc.to_array(LENGTH).tolist()
+        words = [text[start : start + length] for start, length in zip(starts, lengths)]
+        doc._.tokens = TokenTable(text, words, starts, load_resources().word_tags)
     doc._.mentions = []
     return doc
 
@@ -99,6 +173,11 @@ def load_pipeline() -> Language:
         with warnings.catch_warnings():
             # spaCy warns that a blank pipeline has no trained components.
             warnings.simplefilter("ignore", UserWarning)
-            return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+            nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
     except (OSError, ValueError) as error:
         raise ExtractionError(f"cannot build the spaCy pipeline from {CONFIG_PATH}: {error}") from error
+    if isinstance(nlp.tokenizer, ChineseTokenizer):
+        tokenizer = JiebaTokenizer(nlp.vocab, segmenter=nlp.tokenizer.segmenter)
+        tokenizer.pkuseg_seg = nlp.tokenizer.pkuseg_seg
+        nlp.tokenizer = tokenizer
+    return nlp

@@ -58,6 +58,18 @@ class Resources:
     word_tags: dict[str, str] = field(default_factory=dict)
     char_frequency: dict[str, int] = field(default_factory=dict)
     word_frequency: dict[str, int] = field(default_factory=dict)
+    org_suffix_kinds: dict[str, str] = field(default_factory=dict)  # suffix -> type
+    place_lengths: list[int] = field(default_factory=list)  # distinct lengths of places
+
+    def starts_with_place(self, text: str) -> bool:
+        """Check that ``text`` starts with one of ``places``."""
+        places = self.places
+        return any(text[:length] in places for length in self.place_lengths if length <= len(text))
+
+    def ends_with_place(self, text: str) -> bool:
+        """Check that ``text`` ends with one of ``places``."""
+        places = self.places
+        return any(text[-length:] in places for length in self.place_lengths if length <= len(text))
 
 
 def _read_yaml(path: Path) -> dict:
@@ -133,6 +145,8 @@ def load_resources() -> Resources:
         english_glossary=dict(lexicon.get("english_glossary") or {}),
     )
     resources.places_by_length = sorted(resources.places, key=len, reverse=True)
+    resources.place_lengths = sorted({len(place) for place in resources.places if place})
+    resources.org_suffix_kinds = dict(suffixes)
     resources.place_prefix = re.compile(
         "^(" + "|".join(map(re.escape, resources.places_by_length)) + ")([市区县])?"
     )

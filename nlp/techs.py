@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from bluecarbon.model import TECHNOLOGY
-from nlp.candidates import Mention, Token
+from nlp.candidates import Mention, TokenTable
 from nlp.matching import TermIndex
 from nlp.normalize import CJK
 from nlp.resources import Resources
@@ -55,12 +55,9 @@ _VAGUE_ENDINGS = ("新材料", "生态系统", "工程材料", "信息系统", "
 _GENERIC_TAIL = re.compile(r"(技术|模式|工艺|方法)$")
 
 
-def find_technologies(text: str, tokens: list[Token], resources: Resources) -> list[Mention]:
+def find_technologies(text: str, tokens: TokenTable, resources: Resources) -> list[Mention]:
     """Return technology mentions in one paragraph of normalised text."""
-    covering = [0] * (len(text) + 1)
-    for index, token in enumerate(tokens):
-        for position in range(token.start, token.end):
-            covering[position] = index
+    covering = tokens.covering
     mentions: list[Mention] = []
     mentions.extend(_lexicon_terms(text, resources))
     mentions.extend(_suffix_names(text, tokens, covering, resources))
@@ -91,7 +88,7 @@ def _lexicon_terms(text: str, resources: Resources) -> list[Mention]:
 
 
 def _suffix_names(text, tokens, covering, resources) -> list[Mention]:
-    ends = {token.end for token in tokens}
+    ends = tokens.index_at_end
     mentions = []
     for suffix_start, end, suffix in _index(resources, "suffixes").finditer(text):
         if end not in ends and not (end < len(text) and not _NAME_CHAR.match(text[end])):
@@ -133,7 +130,7 @@ def _walk_left(text, tokens, covering, start, resources) -> int:
             break
         token = tokens[covering[position - 1]]
         word = text[token.start : position]
-        if word in _OPENERS or _adverb_and_opener(word):
+        if word in _OPENERS or word in _ADVERB_OPENERS:
             break
         if word in resources.triggers and word not in _TECH_VERBS:
             break
@@ -144,7 +141,9 @@ def _walk_left(text, tokens, covering, start, resources) -> int:
         sea_area = tag == "f" and len(word) == 2 and word.endswith("海")
         if tag.startswith(_STOP_TAGS) and word not in _TECH_VERBS and not numeral_word and not sea_area:
             break
-        if _visible_length(text[token.start : start]) > MAX_TECH:
+        # The visible length is at most twice the length, so short spans
+        # need no count.
+        if 2 * (start - token.start) > MAX_TECH and _visible_length(text[token.start : start]) > MAX_TECH:
             break
         position = token.start
     return position
@@ -179,11 +178,8 @@ def _strip_leading_verbs(tokens, covering, start, suffix_start, resources) -> in
 
 
 _ADVERBS = ("大力", "积极", "重点", "加快", "着力", "进一步", "全力", "集中", "努力", "持续")
-
-
-def _adverb_and_opener(word: str) -> bool:
-    """大力发展, 积极推广: an adverb glued to an opening verb."""
-    return any(word.startswith(adverb) and word[len(adverb) :] in _OPENERS for adverb in _ADVERBS)
+# 大力发展, 积极推广: an adverb glued to an opening verb.
+_ADVERB_OPENERS = frozenset(adverb + opener for adverb in _ADVERBS for opener in _OPENERS)
 
 
 _LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
@@ -192,6 +188,8 @@ _ACRONYM = re.compile(r"（([A-Za-z]{2,8})）")
 _SHORT_QUOTE = re.compile(r"“[^“”。，；\n]{1,20}”")
 # Verbs that introduce the first item of a list: 利用DIALOG、….
 _LEADING_VERB = re.compile(r"(?:利用|借助|采用|使用|通过|依托|应用|包括)?")
+_FRAME_START = re.compile("等|及其他")
+_ITEM_SEPARATOR = re.compile("(、|及|和)")
 
 
 def _visible_length(name: str) -> int:
@@ -202,22 +200,24 @@ def _visible_length(name: str) -> int:
 def _enumerations(text, tokens, covering, resources) -> list[Mention]:
     """Items of "A、B、C等…装备" lists. An item may end in its acronym,
     专利分析平台（TI）, which becomes an alias."""
-    # Acronym brackets and short quotations are masked so that they do not
-    # end the clause.
-    masked = _ACRONYM.sub(lambda match: "\0" * len(match.group()), text)
-    masked = _SHORT_QUOTE.sub(lambda match: "\1" * len(match.group()), masked)
     mentions = []
-    for match in re.finditer("等|及其他", text):
+    masked = None
+    for match in _FRAME_START.finditer(text):
         head = _FRAME_HEAD.match(text, match.start())
         if head is None:
             continue
+        if masked is None:
+            # Acronym brackets and short quotations are masked so that they
+            # do not end the clause.
+            masked = _ACRONYM.sub(lambda match: "\0" * len(match.group()), text)
+            masked = _SHORT_QUOTE.sub(lambda match: "\1" * len(match.group()), masked)
         clause_start = max(
             masked.rfind(mark, 0, match.start()) for mark in "，。；;：:,\n（）“”"
         ) + 1
         segment = masked[clause_start : match.start()]
         if "、" not in segment:
             continue
-        items = re.split("(、|及|和)", segment)
+        items = _ITEM_SEPARATOR.split(segment)
         position = clause_start
         for index, item in enumerate(items):
             if item in ("、", "及", "和"):
