@@ -29,7 +29,7 @@ from nlp.matching import is_subsequence
 from nlp.mentions import LEGAL_SUFFIX, ORG_TYPES, DocMention, Group, evidence_at, occurrences
 from nlp.normalize import CJK, GARBLE, NormText, normalize, to_simplified
 from nlp.people import find_byline_people
-from nlp.pipeline import load_pipeline
+from nlp.pipeline import load_pipeline, paragraph_state
 from nlp.relations import build_relations
 from nlp.resources import Resources, load_resources
 
@@ -145,7 +145,7 @@ def _run_pipeline(norm: NormText) -> list[DocMention]:
     try:
         docs = nlp.pipe(norm.text[start:end] for start, end in spans)
         for (offset, _), doc in zip(spans, docs):
-            for mention in doc._.mentions:
+            for mention in paragraph_state(doc)[2]:
                 result.append(
                     DocMention(mention, offset + mention.start, offset + mention.end, mention.name, mention.label)
                 )
@@ -389,9 +389,13 @@ def _original_surface(norm: NormText, item: DocMention) -> str:
     spacing and bracket width: Traditional script (威高集團) or a pinyin gloss
     inside (白(bái)海参)."""
     start, end = norm.span(item.start, item.end)
-    original = _WHITESPACE.sub("", norm.original[start:end])
-    if original.replace("(", "（").replace(")", "）") == item.mention.surface:
-        return item.mention.surface
+    original = norm.original[start:end]
+    surface = item.mention.surface
+    if original == surface and "".join(original.split()) == original:
+        return surface  # the common case: the input writes the surface as it is
+    original = _WHITESPACE.sub("", original)
+    if original.replace("(", "（").replace(")", "）") == surface:
+        return surface
     return original
 
 
@@ -419,11 +423,16 @@ _RULE_CONFIDENCE = {
 def _finish_group(group: Group, norm: NormText) -> None:
     aliases: list[str] = []
     seen_spans = set()
+    # A form met again adds nothing, so each distinct form is cleaned once.
+    seen_forms = set()
     evidence = []
     for item in sorted(group.mentions, key=lambda m: m.start):
         original = _original_surface(norm, item)
-        for alias in [item.mention.surface, original, item.name, *item.mention.aliases, *item.extra_aliases]:
-            alias = _ALIAS_NOISE.sub("", alias)
+        for form in [item.mention.surface, original, item.name, *item.mention.aliases, *item.extra_aliases]:
+            if form in seen_forms:
+                continue
+            seen_forms.add(form)
+            alias = _ALIAS_NOISE.sub("", form)
             if alias and alias != group.entity.name and alias not in aliases:
                 aliases.append(alias)
         if (item.start, item.end) not in seen_spans:

@@ -65,7 +65,8 @@ def _boundaries(text: str) -> list[int]:
 def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Return the sentence around [start, end): after the previous end mark
     up to and including the next one (a line break is not included)."""
-    ends = _boundaries(text)
+    cached = _BOUNDARY_CACHE.get(id(text))
+    ends = cached[1] if cached is not None and cached[0] is text else _boundaries(text)
     index = bisect_right(ends, start)
     left = ends[index - 1] if index > 0 else 0
     index = bisect_right(ends, max(start, end - 1))
@@ -75,26 +76,30 @@ def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
-# The original text of each sentence of the last document, by normalised
-# span, because many mentions share a sentence.
-_SENTENCE_CACHE: dict[int, tuple[NormText, dict[tuple[int, int], str]]] = {}
+# For the last document: the original text of each sentence by normalised
+# span, and the evidence fields of each mention span. Many mentions share
+# a sentence, and several steps ask for the evidence of one mention.
+_EVIDENCE_CACHE: dict[int, tuple[NormText, dict[tuple[int, int], str], dict[tuple[int, int], tuple]]] = {}
 
 
 def evidence_at(norm: NormText, start: int, end: int) -> Evidence:
     """Return the evidence for the normalised span [start, end): original
     offsets and the original text of its sentence."""
-    span = sentence_span(norm.text, start, end)
-    cached = _SENTENCE_CACHE.get(id(norm))
+    cached = _EVIDENCE_CACHE.get(id(norm))
     if cached is None or cached[0] is not norm:
-        _SENTENCE_CACHE.clear()
-        cached = _SENTENCE_CACHE[id(norm)] = (norm, {})
-    sentences = cached[1]
-    sentence = sentences.get(span)
-    if sentence is None:
-        sentence_original = norm.span(*span)
-        sentence = sentences[span] = norm.original[sentence_original[0] : sentence_original[1]].strip()
-    original_start, original_end = norm.span(start, end)
-    return Evidence(sentence=sentence, start=original_start, end=original_end)
+        _EVIDENCE_CACHE.clear()
+        cached = _EVIDENCE_CACHE[id(norm)] = (norm, {}, {})
+    _, sentences, fields = cached
+    found = fields.get((start, end))
+    if found is None:
+        span = sentence_span(norm.text, start, end)
+        sentence = sentences.get(span)
+        if sentence is None:
+            sentence_original = norm.span(*span)
+            sentence = sentences[span] = norm.original[sentence_original[0] : sentence_original[1]].strip()
+        found = fields[(start, end)] = (sentence, *norm.span(start, end))
+    # A new Evidence each time, because callers own what they are given.
+    return Evidence(sentence=found[0], start=found[1], end=found[2])
 
 
 def occurrences(text: str, needle: str) -> list[int]:

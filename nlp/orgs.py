@@ -50,6 +50,7 @@ _LEGAL_SUFFIX = re.compile(
     r"(集团股份有限公司|集团有限公司|股份有限公司|有限责任公司|有限公司|公司)$"
 )
 _COUNTED = re.compile(r"\d+\s*(个|家|处|所|座)")
+_BRACKETED = re.compile(r"（[^（）]*）")
 _MEDIA_TAILS = ("报", "网", "杂志", "保险报", "日报", "晚报", "出版社", "学报", "电视台")
 _COORDINATED_STATION = re.compile(
     f"((?:[{CJK}]{{2,3}}、)+)([{CJK}]{{2,3}})(院士|教授|专家)(工作站|实验室|工作室)"
@@ -375,7 +376,8 @@ def _strip_leading(text, tokens, starts, name_start, suffix_start, resources) ->
 
 def _core(name: str, suffix: str, resources: Resources) -> str:
     core = name[: len(name) - len(suffix)] if name.endswith(suffix) else name
-    core = re.sub(r"（[^（）]*）", "", core)
+    if "（" in core:
+        core = _BRACKETED.sub("", core)
     match = resources.place_prefix.match(core)
     if match:
         return core[match.end() :]
@@ -514,6 +516,10 @@ def _gazetteer_mentions(text, tokens, starts, ends, resources) -> list[Mention]:
     """Known organisations and abbreviations (哈工大, 中科院), with qualifiers."""
     mentions = []
     gazetteer = resources.gazetteer
+    # Most paragraphs name no known organisation, so a set operation in C
+    # checks for one before any word is visited.
+    if gazetteer.keys().isdisjoint(tokens.words):
+        return mentions
     for index, word in enumerate(tokens.words):
         entry = gazetteer.get(word)
         if entry is None:
