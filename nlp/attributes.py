@@ -143,6 +143,7 @@ def assign_people(groups: list[Group], text: str, resources: Resources) -> None:
         for item in group.mentions
     ]
     orgs.sort(key=lambda entry: entry[0])
+    starts = [entry[0] for entry in orgs]
     for group in groups:
         entity = group.entity
         if entity.type != PERSON:
@@ -157,7 +158,7 @@ def assign_people(groups: list[Group], text: str, resources: Resources) -> None:
         for item in group.mentions:
             if entity.affiliation:
                 break
-            best = _affiliation_for(orgs, text, item, resources)
+            best = _affiliation_for(orgs, starts, text, item, resources)
             if best is not None:
                 entity.affiliation = best.entity.name
                 if best.entity.region and not entity.region:
@@ -166,9 +167,13 @@ def assign_people(groups: list[Group], text: str, resources: Resources) -> None:
             entity.role = "other"
 
 
-def _affiliation_for(orgs, text: str, item: DocMention, resources: Resources):
+def _affiliation_for(orgs, starts: list[int], text: str, item: DocMention, resources: Resources):
+    """Return the group of the organisation ``item`` belongs to, or None.
+
+    ``orgs`` contains (start, end, group) of every organisation mention,
+    sorted by start, and ``starts`` their starts.
+    """
     sentence_start, sentence_end = sentence_span(text, item.start, item.end)
-    starts = [entry[0] for entry in orgs]
     low = bisect_left(starts, sentence_start)
     high = bisect_right(starts, sentence_end)
     window = orgs[low:high]
@@ -188,24 +193,26 @@ def _affiliation_for(orgs, text: str, item: DocMention, resources: Resources):
         wanted = "所"
     elif title.endswith(("经理", "总裁", "董事长", "副总")):
         wanted = "FIRM"
-    previous = orgs[: bisect_left(starts, item.start)]
+    # Indexes instead of a copied slice, so a person costs only the
+    # organisation mentions visited, not all that precede it.
+    previous = range(bisect_left(starts, item.start) - 1, -1, -1)
     if wanted:
-        for entry in reversed(previous):
-            group = entry[2]
+        for index in previous:
+            group = orgs[index][2]
             if wanted == "FIRM" and group.entity.type == FIRM:
                 return group
             if wanted != "FIRM" and group.entity.type == INSTITUTE and group.entity.name.endswith(wanted):
                 return group
         if wanted == "FIRM":
             # 蓖呒瘓F总裁龙经说 … 威高集团: the firm may be named only later.
-            following = [entry for entry in orgs[bisect_left(starts, item.end) :] if entry[2].entity.type == FIRM]
-            if following:
-                return following[0][2]
+            for index in range(bisect_left(starts, item.end), len(orgs)):
+                if orgs[index][2].entity.type == FIRM:
+                    return orgs[index][2]
     kind = role.split(": ", 1)[0]
     if kind in ("expert", "executive"):
         # 总工程师隋海东 with no organisation in the sentence: the nearest
         # organisation named shortly before, other than a government body.
-        for entry in reversed(previous):
+        for entry in (orgs[index] for index in previous):
             if entry[1] > item.start:
                 continue  # a name that spans the person (唐启升、焦念志院士工作站)
             if item.start - entry[1] > _AFFILIATION_REACH:

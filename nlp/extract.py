@@ -11,8 +11,9 @@ Last come regions, industries and relations, each with its evidence.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from itertools import accumulate
 
 from bluecarbon.errors import DocumentError, ExtractionError
 from bluecarbon.model import DEPARTMENT, FIRM, INSTITUTE, PERSON, TECHNOLOGY, Entity, Extraction
@@ -205,11 +206,15 @@ def _drop_in_titles(mentions: list[DocMention], text: str) -> list[DocMention]:
     titles = [match.span() for match in _BOOK_TITLE.finditer(text)]
     if not titles:
         return mentions
-    return [
-        item
-        for item in mentions
-        if item.label == PERSON or not any(low <= item.start and item.end <= high for low, high in titles)
-    ]
+    # The titles do not overlap, so only the last one starting at or before
+    # a mention can contain it.
+    title_starts = [low for low, _ in titles]
+    kept = []
+    for item in mentions:
+        index = bisect_right(title_starts, item.start) - 1
+        if item.label == PERSON or index < 0 or item.end > titles[index][1]:
+            kept.append(item)
+    return kept
 
 
 def _drop_unsupported_parents(mentions: list[DocMention], text: str) -> list[DocMention]:
@@ -218,15 +223,22 @@ def _drop_unsupported_parents(mentions: list[DocMention], text: str) -> list[Doc
     人民银行威海市中心支行 names 人民银行, but 人民银行 is an entity of the
     document only when the text also mentions it on its own.
     """
-    others = [(item.start, item.end) for item in mentions if item.mention.rule != "parent"]
+    others = sorted((item.start, item.end) for item in mentions if item.mention.rule != "parent")
+    other_starts = [low for low, _ in others]
+    # reach[i] is the furthest end among the first i + 1 spans, so a span
+    # starting at or before a position contains [position, end) exactly
+    # when the reach of those spans is at least end.
+    reach = list(accumulate((high for _, high in others), max))
     kept = []
     for item in mentions:
         if item.mention.rule == "parent":
             surface = item.mention.surface
-            alone = any(
-                not any(low <= position and position + len(surface) <= high for low, high in others)
-                for position in occurrences(text, surface)
-            )
+            alone = False
+            for position in occurrences(text, surface):
+                index = bisect_right(other_starts, position) - 1
+                if index < 0 or reach[index] < position + len(surface):
+                    alone = True
+                    break
             if not alone:
                 continue
         kept.append(item)
@@ -435,7 +447,10 @@ def _finish_group(group: Group, norm: NormText) -> None:
             alias = _ALIAS_NOISE.sub("", form)
             if alias and alias != group.entity.name and alias not in aliases:
                 aliases.append(alias)
-        if (item.start, item.end) not in seen_spans:
+        # extract() keeps the first MAX_EVIDENCE by offset, and merging or
+        # sorting lists never moves a later entry of one list ahead of its
+        # first MAX_EVIDENCE, so later ones need not be built.
+        if len(evidence) < MAX_EVIDENCE and (item.start, item.end) not in seen_spans:
             seen_spans.add((item.start, item.end))
             evidence.append(evidence_at(norm, item.start, item.end))
     # A coordination span (唐启升、焦念志院士工作站) is not an alias.
