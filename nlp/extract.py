@@ -462,14 +462,16 @@ def _finish_group(group: Group, norm: NormText) -> None:
 def _merge_legal_variants(groups: list[Group]) -> list[Group]:
     """长沙矿冶研究院 and 长沙矿冶研究院有限责任公司 are one firm."""
     firms = {group.entity.name: group for group in groups if group.entity.type == FIRM}
+    # Firms by their name without the legal form, in the order of ``firms``.
+    # Removing a suffix leaves a prefix, so this also covers the prefix test.
+    by_stripped: dict[str, list[Group]] = defaultdict(list)
+    for name, firm in firms.items():
+        by_stripped[LEGAL_SUFFIX.sub("", name)].append(firm)
     result = []
     for group in groups:
         target = None
         if group.entity.type in (FIRM, INSTITUTE):
-            for name, firm in firms.items():
-                if firm is not group and name.startswith(group.entity.name) and LEGAL_SUFFIX.sub("", name) == group.entity.name:
-                    target = firm
-                    break
+            target = next((firm for firm in by_stripped.get(group.entity.name, ()) if firm is not group), None)
         if target is None:
             result.append(group)
             continue
