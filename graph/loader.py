@@ -1,11 +1,17 @@
 """Load one document version and its extraction into the graph.
 
-The writes are batched ``UNWIND $rows ... MERGE`` statements on
-constrained keys, each batch in its own managed transaction. Every batch
-sets values that depend only on the input, so a load killed part-way and
-run again ends with the same graph as one uninterrupted load. The version
-is marked ``complete`` in the same transaction as the final status
-update; until then its facts are not counted (see graph.status).
+The writes are batched ``UNWIND $rows`` statements on constrained keys,
+run a few thousand rows to a managed transaction. Every statement sets
+values that depend only on the input, so a load killed part-way and run
+again ends with the same graph as one uninterrupted load. The version is
+marked ``complete`` in the same transaction as the final status update;
+until then its facts are not counted (see graph.status).
+
+A version that no earlier load has written (its DocumentVersion node
+held no extraction hash) is fresh. Its Evidence nodes, MENTIONED_IN and
+FROM_VERSION cannot exist yet, because they hang off the new version, so
+they are written with ``CREATE``. A rerun after a killed load finds the
+version written and merges as usual.
 """
 
 from __future__ import annotations
@@ -17,11 +23,22 @@ from bluecarbon.model import Extraction, SourceVersion
 from graph import keys
 from graph.identity import plan_version
 from graph.plan import LoadPlan
-from graph.status import fact_endpoints, recompute
+from graph.status import (
+    KnownRows,
+    StatementWriter,
+    fact_endpoints,
+    new_entity_props,
+    recompute,
+)
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 1000
+# Rows per UNWIND statement and per transaction of the fact writes. Each
+# statement is one Bolt message, which ArcadeDB 26.10.2 drops without a
+# response above 16 MiB (see GraphStore.read_chunked); 2,000 Evidence rows
+# with sentences of a few hundred characters are well below that.
+BATCH_SIZE = 2000
+ROWS_PER_TRANSACTION = 10000
 
 _VERSION = """
 MERGE (d:Document {key: $document})
@@ -43,35 +60,115 @@ MERGE (p:Place {key: row.key})
 SET p.name = row.name
 """
 
-# The node's own properties are set from all its mentions by graph.status;
-# ON CREATE gives a new node usable values until then.
-_ENTITIES = """
-MATCH (v:DocumentVersion {{key: $version}})
+# The statements take each row as a list rather than a map: the Bolt
+# driver packs and ArcadeDB unpacks every map key of every row, which
+# costs about as much as writing the row (measured with ArcadeDB
+# 26.10.2.post1). The *_FIELDS tuples name the list positions.
+MENTION_FIELDS = (
+    "name",
+    "aliases",
+    "industries",
+    "region",
+    "role",
+    "affiliation",
+    "credit_code",
+    "extracted_status",
+    "confidence",
+)
+# The other Evidence properties (kind, extractor_version, head_label,
+# tail_label) are the same for a whole statement and come in $shared.
+EVIDENCE_FIELDS = (
+    "fact",
+    "sentence",
+    "start",
+    "end",
+    "extracted_status",
+    "confidence",
+)
+EVIDENCE_SHARED_FIELDS = ("kind", "extractor_version", "head_label", "tail_label")
+
+
+def _set_fields(variable: str, fields: tuple[str, ...]) -> str:
+    """Return ``variable.field = row[i]`` for every field, where row[0]
+    is the key and the fields follow in order."""
+    return ", ".join(
+        f"{variable}.{name} = row[{index}]" for index, name in enumerate(fields, 1)
+    )
+
+
+_EXTRACTED = MENTION_FIELDS.index("extracted_status") + 1
+
+# A row is [key, *MENTION_FIELDS, properties]: the last item holds the
+# properties graph.status would derive for the entity from this mention
+# alone (status.new_entity_props), which a new node gets at once. Both
+# forms return the keys of the entities that existed before or are
+# mentioned by other versions too; graph.status reads and derives their
+# properties from all their mentions.
+_NEW_PROPS = len(MENTION_FIELDS) + 1
+
+_ENTITIES = f"""
+MATCH (v:DocumentVersion {{{{key: $version}}}})
 UNWIND $rows AS row
-MERGE (n:{label} {{key: row.key}})
-ON CREATE SET n.name = row.props.name,
-              n.aliases = row.props.aliases,
-              n.status = row.props.extracted_status
+OPTIONAL MATCH (old:{{label}} {{{{key: row[0]}}}})
+WITH v, row, old IS NULL AS created
+MERGE (n:{{label}} {{{{key: row[0]}}}})
+ON CREATE SET n += row[{_NEW_PROPS}]
 MERGE (n)-[m:MENTIONED_IN]->(v)
-ON CREATE SET m.status = row.props.extracted_status
-SET m += row.props, m.extraction = $digest
+ON CREATE SET m.status = row[{_EXTRACTED}]
+SET {_set_fields("m", MENTION_FIELDS)}, m.extraction = $digest
+WITH n, row, created
+WHERE NOT created OR COUNT {{{{ (n)-[:MENTIONED_IN]->() }}}} > 1
+RETURN row[0] AS key
 """
 
-_EVIDENCE = """
-MATCH (v:DocumentVersion {key: $version})
+_ENTITIES_FRESH = f"""
+MATCH (v:DocumentVersion {{{{key: $version}}}})
 UNWIND $rows AS row
-MERGE (e:Evidence {key: row.key})
-ON CREATE SET e.status = row.props.extracted_status
-SET e += row.props, e.extraction = $digest
+OPTIONAL MATCH (old:{{label}} {{{{key: row[0]}}}})
+WITH v, row, old IS NULL AS created
+MERGE (n:{{label}} {{{{key: row[0]}}}})
+ON CREATE SET n += row[{_NEW_PROPS}]
+CREATE (n)-[m:MENTIONED_IN]->(v)
+SET {_set_fields("m", MENTION_FIELDS)}, m.extraction = $digest,
+    m.status = row[{_EXTRACTED}]
+WITH n, row, created
+WHERE NOT created OR COUNT {{{{ (n)-[:MENTIONED_IN]->() }}}} > 1
+RETURN row[0] AS key
+"""
+
+_EVIDENCE_EXTRACTED = EVIDENCE_FIELDS.index("extracted_status") + 1
+
+_EVIDENCE = f"""
+MATCH (v:DocumentVersion {{key: $version}})
+UNWIND $rows AS row
+MERGE (e:Evidence {{key: row[0]}})
+ON CREATE SET e.status = row[{_EVIDENCE_EXTRACTED}]
+SET {_set_fields("e", EVIDENCE_FIELDS)}, e += $shared, e.extraction = $digest
 MERGE (e)-[:FROM_VERSION]->(v)
 """
 
+_EVIDENCE_FRESH = f"""
+MATCH (v:DocumentVersion {{key: $version}})
+UNWIND $rows AS row
+CREATE (e:Evidence {{key: row[0]}})
+SET {_set_fields("e", EVIDENCE_FIELDS)}, e += $shared, e.extraction = $digest,
+    e.status = row[{_EVIDENCE_EXTRACTED}]
+CREATE (e)-[:FROM_VERSION]->(v)
+"""
+
+# A row is [head key, tail key]. Returns the relationships whose stored
+# status is not the one a new relationship gets (current, no removed_on),
+# so that graph.status can skip reading the statuses of the others.
 _RELATIONSHIPS = """
 UNWIND $rows AS row
-MATCH (h:{head_label} {{key: row.head}})
-MATCH (t:{tail_label} {{key: row.tail}})
+MATCH (h:{head_label} {{key: row[0]}})
+MATCH (t:{tail_label} {{key: row[1]}})
 MERGE (h)-[r:{type}]->(t)
 ON CREATE SET r.status = 'current'
+WITH row, r
+WHERE coalesce(r.status, '') <> 'current' OR r.removed_on IS NOT NULL
+RETURN row[0] AS head, row[1] AS tail, r.status AS status,
+       r.removed_on AS removed_on
 """
 
 
@@ -100,44 +197,147 @@ def load_version(
         return counts
 
     fresh = _write_version(store, plan, version.key, action)
-    _write_batches(store, _PLACES, plan.places, action)
-    for label in sorted(plan.entities):
-        query = _ENTITIES.format(label=label)
-        _write_batches(
-            store,
-            query,
-            plan.entities[label],
-            action,
-            version=version.key,
-            digest=plan.digest,
-        )
-    _write_batches(
-        store, _EVIDENCE, plan.evidence, action, version=version.key, digest=plan.digest
-    )
-    for (type_, head_label, tail_label), rows in sorted(plan.relationships.items()):
-        query = _RELATIONSHIPS.format(
-            type=type_, head_label=head_label, tail_label=tail_label
-        )
-        _write_batches(store, query, rows, action)
-
+    known = _write_facts(store, plan, version.key, fresh, action)
     targets = _link_documents(store, plan, action)
-    stale = _prune_stale_facts(store, version.key, plan.digest, action)
+    if fresh:
+        # No earlier extraction of this version wrote anything to prune.
+        stale = {"entities": set(), "facts": {}}
+    else:
+        stale = _prune_stale_facts(store, version.key, plan.digest, action)
     recompute(
         store,
         {plan.document_key, *targets},
         completing=version.key,
         extra_entities=stale["entities"],
         extra_facts=stale["facts"],
-        # Rows this load created hold their extracted statuses, so the
-        # plan gives them without reading them back.
-        known=_known_rows(plan, version.key) if fresh else None,
+        known=known,
         partial=plan.document_key,
     )
     log.info("loaded %s: %s", version.key, counts)
     return counts
 
 
-def _known_rows(plan: LoadPlan, version_key: str) -> dict:
+def _write_facts(
+    store, plan: LoadPlan, version_key: str, fresh: bool, action: str
+) -> KnownRows:
+    """Write the places, entities with their mentions, evidence and
+    relationships of ``plan``. Return what the writes tell graph.status
+    about the rows they touched."""
+    known = KnownRows(version=version_key)
+    if fresh:
+        # Rows this load created hold their extracted statuses, so the
+        # plan gives them without reading them back.
+        known.mentions, known.evidence = _known_rows(plan, version_key)
+    # Entities that existed before this load or have other mentions.
+    shared: set[tuple[str, str]] = set()
+    new_props = {
+        (label, row["key"]): new_entity_props(row["props"], plan.version)
+        for label, rows in plan.entities.items()
+        for row in rows
+    }
+    stored_relationships: dict[str, dict] = {}
+
+    writer = StatementWriter(
+        store,
+        action,
+        rows_per_statement=BATCH_SIZE,
+        rows_per_transaction=ROWS_PER_TRANSACTION,
+    )
+    writer.add(_PLACES, plan.places)
+    for label in sorted(plan.entities):
+        query = (_ENTITIES_FRESH if fresh else _ENTITIES).format(label=label)
+
+        def add_shared(rows: list[dict], label: str = label) -> None:
+            shared.update((label, row["key"]) for row in rows)
+
+        writer.add(
+            query,
+            [
+                [
+                    *_row(row["key"], row["props"], MENTION_FIELDS),
+                    new_props[(label, row["key"])],
+                ]
+                for row in plan.entities[label]
+            ],
+            on_result=add_shared,
+            version=version_key,
+            digest=plan.digest,
+        )
+    evidence_query = _EVIDENCE_FRESH if fresh else _EVIDENCE
+    for shared_props, rows in _evidence_groups(plan.evidence):
+        writer.add(
+            evidence_query,
+            rows,
+            version=version_key,
+            digest=plan.digest,
+            shared=shared_props,
+        )
+    # Entities and evidence commit before the relationships are written,
+    # so a load can be killed between the two (tests/test_graph_crash.py
+    # does).
+    writer.flush()
+    for (type_, head_label, tail_label), rows in sorted(plan.relationships.items()):
+        query = _RELATIONSHIPS.format(
+            type=type_, head_label=head_label, tail_label=tail_label
+        )
+
+        def add_stored(rows: list[dict], type_: str = type_) -> None:
+            for row in rows:
+                fact = keys.relation_fact(type_, row["head"], row["tail"])
+                stored_relationships[fact] = {
+                    "status": row["status"],
+                    "removed_on": row["removed_on"],
+                }
+
+        writer.add(
+            query, [[row["head"], row["tail"]] for row in rows], on_result=add_stored
+        )
+    writer.flush()
+
+    # Relationships the statement did not return are current with no
+    # removed_on.
+    for (type_, _, _), rows in plan.relationships.items():
+        for row in rows:
+            fact = keys.relation_fact(type_, row["head"], row["tail"])
+            stored_relationships.setdefault(
+                fact, {"status": "current", "removed_on": None}
+            )
+    known.relationships = stored_relationships
+    known.new_entities = {
+        (label, row["key"]): {
+            "mention": {
+                **row["props"],
+                "status": row["props"]["extracted_status"],
+                "extraction": plan.digest,
+            },
+            "stored": new_props[(label, row["key"])],
+        }
+        for label, rows in plan.entities.items()
+        for row in rows
+        if (label, row["key"]) not in shared
+    }
+    return known
+
+
+def _row(key: str, props: dict, fields: tuple[str, ...]) -> list:
+    return [key, *(props.get(name) for name in fields)]
+
+
+def _evidence_groups(evidence: list[dict]) -> list[tuple[dict, list[list]]]:
+    """Return the Evidence rows as lists (see EVIDENCE_FIELDS), grouped by
+    the properties they share."""
+    groups: dict[tuple, list[list]] = {}
+    for row in evidence:
+        props = row["props"]
+        shared = tuple(props.get(name) for name in EVIDENCE_SHARED_FIELDS)
+        groups.setdefault(shared, []).append(_row(row["key"], props, EVIDENCE_FIELDS))
+    return [
+        (dict(zip(EVIDENCE_SHARED_FIELDS, shared)), rows)
+        for shared, rows in sorted(groups.items(), key=lambda item: repr(item[0]))
+    ]
+
+
+def _known_rows(plan: LoadPlan, version_key: str) -> tuple[list[dict], list[dict]]:
     """Return the mention and evidence rows of a version first written by
     this load, as graph.status would read them back."""
     mentions = [
@@ -164,7 +364,7 @@ def _known_rows(plan: LoadPlan, version_key: str) -> dict:
         }
         for row in plan.evidence
     ]
-    return {"version": version_key, "mentions": mentions, "evidence": evidence}
+    return mentions, evidence
 
 
 def _check_version(version: SourceVersion) -> None:
@@ -202,11 +402,6 @@ def _write_version(store, plan: LoadPlan, key: str, action: str) -> bool:
         number_key=number_key,
     )
     return rows[0]["previous"] is None
-
-
-def _write_batches(store, query: str, rows: list[dict], action: str, **params) -> None:
-    for start in range(0, len(rows), BATCH_SIZE):
-        store.write(query, action, rows=rows[start : start + BATCH_SIZE], **params)
 
 
 def _link_documents(store, plan: LoadPlan, action: str) -> set[str]:

@@ -12,7 +12,8 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cache
 
 from bluecarbon.model import (
     AFFILIATED_WITH,
@@ -99,10 +100,27 @@ def extraction_digest(extraction: Extraction, redirected: dict | None = None) ->
     the load wrote, so that a later, different extraction of the same
     version, or the same one under other decisions, can find and drop the
     facts it no longer contains."""
-    text = json.dumps(asdict(extraction), sort_keys=True, ensure_ascii=False)
+    text = json.dumps(
+        extraction, default=_dataclass_fields, sort_keys=True, ensure_ascii=False
+    )
     if redirected:
         text += "\n" + json.dumps(sorted(redirected.items()), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _dataclass_fields(value) -> dict:
+    """Return a dataclass instance's fields as a dict for ``json.dumps``,
+    which encodes the nested values itself. The JSON is the same as that
+    of ``dataclasses.asdict``, which is several times slower because it
+    copies every nested value first."""
+    if not is_dataclass(value) or isinstance(value, type):
+        raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    return {name: getattr(value, name) for name in _field_names(type(value))}
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(item.name for item in fields(cls))
 
 
 class _Planner:

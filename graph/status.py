@@ -23,6 +23,7 @@ left out of every rule, so their facts never count.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bluecarbon.model import CURRENT, REMOVED
@@ -47,6 +48,25 @@ class VersionState:
     superseded_on: str | None = None
     superseded_by: str | None = None
     stored: tuple = ()
+
+
+@dataclass
+class KnownRows:
+    """What the load of ``version`` wrote or read back while writing, so
+    that :func:`recompute` need not read it again."""
+
+    version: str
+    # Mention and evidence rows of ``version`` as _read_mentions and
+    # _read_evidence return them, or None to read them.
+    mentions: list[dict] | None = None
+    evidence: list[dict] | None = None
+    # (label, key) -> {"mention": MENTIONED_IN properties, "stored": node
+    # properties} for the entities that the load created, whose only
+    # mention is the one from ``version``.
+    new_entities: dict[tuple[str, str], dict] = field(default_factory=dict)
+    # Relationship fact -> its stored {"status", "removed_on"}, for the
+    # relationships the load merged.
+    relationships: dict[str, dict] = field(default_factory=dict)
 
 
 @dataclass
@@ -100,28 +120,43 @@ def recompute(
     completing,
     extra_entities=(),
     extra_facts=None,
-    known=None,
+    known: KnownRows | None = None,
     partial=None,
 ) -> None:
     """Recompute statuses for the versions of ``document_keys`` and for
     every entity and relationship they mention, treating the version
     ``completing`` as complete and marking it so in the last transaction.
 
-    ``known`` may give the mention and evidence rows of one version
-    (``{"version", "mentions", "evidence"}``) in place of reading them.
-    ``partial`` names a document whose unchanged versions may be skipped
-    (see _versions_in_scope).
+    ``known`` gives rows of one version that the caller already has, in
+    place of reading them (see KnownRows). ``partial`` names a document
+    whose unchanged versions may be skipped (see _versions_in_scope).
     """
+    known = known or KnownRows(version=completing)
     documents = _read_documents(store, sorted(document_keys), completing)
     _read_sources(store, documents, completing)
 
     versions = _versions_in_scope(documents, completing, partial)
-    to_read = [key for key in versions if not known or key != known["version"]]
-    mentions = _read_mentions(store, to_read)
-    evidence = _read_evidence(store, to_read)
-    if known and known["version"] in versions:
-        mentions += known["mentions"]
-        evidence += known["evidence"]
+    in_scope = known.version in versions
+    mentions = _read_mentions(
+        store,
+        [
+            key
+            for key in versions
+            if key != known.version or known.mentions is None
+        ],
+    )
+    evidence = _read_evidence(
+        store,
+        [
+            key
+            for key in versions
+            if key != known.version or known.evidence is None
+        ],
+    )
+    if in_scope and known.mentions is not None:
+        mentions += known.mentions
+    if in_scope and known.evidence is not None:
+        evidence += known.evidence
 
     mention_status = {}
     for row in mentions:
@@ -150,13 +185,22 @@ def recompute(
 
     entity_keys = {(row["label"], row["key"]) for row in mentions} | set(extra_entities)
 
-    writer = _Writer(store, f"update statuses after loading {completing}")
+    writer = StatementWriter(store, f"update statuses after loading {completing}")
     _write_documents(writer, documents)
     _write_mentions(writer, mentions, mention_status)
     _write_evidence(writer, evidence, evidence_status)
-    _write_entities(writer, store, entity_keys, mention_status, completing)
+    new_entities = known.new_entities if known.version == completing else {}
+    _write_entities(
+        writer, store, entity_keys, mention_status, completing, new_entities
+    )
     _write_relationships(
-        writer, store, facts, evidence_status, current_facts, completing
+        writer,
+        store,
+        facts,
+        evidence_status,
+        current_facts,
+        completing,
+        known.relationships,
     )
     # Version statuses go into the last transaction with the completion
     # mark: a version whose stored status is current was fully updated, so
@@ -352,22 +396,43 @@ def _fact_status(
 # -- writes ------------------------------------------------------------------
 
 
-class _Writer:
-    """Collects UNWIND statements and runs them in transactions of about
-    ROWS_PER_TRANSACTION rows."""
+class StatementWriter:
+    """Collects ``UNWIND $rows`` statements and runs them in transactions
+    of at most ``rows_per_transaction`` rows, each statement with at most
+    ``rows_per_statement`` rows.
 
-    def __init__(self, store, action: str):
+    A statement's result rows go to its ``on_result`` callback once its
+    transaction has committed.
+    """
+
+    def __init__(
+        self,
+        store,
+        action: str,
+        rows_per_statement: int = ROWS_PER_TRANSACTION,
+        rows_per_transaction: int = ROWS_PER_TRANSACTION,
+    ):
         self.store = store
         self.action = action
+        self.rows_per_statement = min(rows_per_statement, rows_per_transaction)
+        self.rows_per_transaction = rows_per_transaction
         self.pending: list[tuple[str, dict]] = []
+        self.callbacks: list[Callable[[list[dict]], None] | None] = []
         self.rows = 0
 
-    def add(self, query: str, rows: list, **params) -> None:
-        for start in range(0, len(rows), ROWS_PER_TRANSACTION):
-            chunk = rows[start : start + ROWS_PER_TRANSACTION]
-            if self.rows + len(chunk) > ROWS_PER_TRANSACTION:
+    def add(
+        self,
+        query: str,
+        rows: list,
+        on_result: Callable[[list[dict]], None] | None = None,
+        **params,
+    ) -> None:
+        for start in range(0, len(rows), self.rows_per_statement):
+            chunk = rows[start : start + self.rows_per_statement]
+            if self.rows + len(chunk) > self.rows_per_transaction:
                 self._run()
             self.pending.append((query, {"rows": chunk, **params}))
+            self.callbacks.append(on_result)
             self.rows += len(chunk)
 
     def flush(self) -> None:
@@ -375,8 +440,11 @@ class _Writer:
 
     def _run(self) -> None:
         if self.pending:
-            self.store.write_all(self.pending, self.action)
-        self.pending, self.rows = [], 0
+            results = self.store.write_all(self.pending, self.action)
+            for callback, result in zip(self.callbacks, results):
+                if callback is not None:
+                    callback(result)
+        self.pending, self.callbacks, self.rows = [], [], 0
 
 
 def _version_changed(version: VersionState) -> bool:
@@ -387,7 +455,7 @@ def _version_changed(version: VersionState) -> bool:
     )
 
 
-def _write_versions(writer: _Writer, documents: dict[str, DocumentState]) -> None:
+def _write_versions(writer: StatementWriter, documents: dict[str, DocumentState]) -> None:
     rows = [
         {
             "key": version.key,
@@ -407,7 +475,7 @@ def _write_versions(writer: _Writer, documents: dict[str, DocumentState]) -> Non
     )
 
 
-def _write_documents(writer: _Writer, documents: dict[str, DocumentState]) -> None:
+def _write_documents(writer: StatementWriter, documents: dict[str, DocumentState]) -> None:
     document_rows = []
     for document in documents.values():
         complete = sorted(
@@ -443,13 +511,16 @@ def _status_props(status) -> dict:
     return {"status": value, "removed_on": removed_on, "removed_by": removed_by}
 
 
-def _changed(stored: dict, props: dict) -> bool:
+def _changed(stored: dict | None, props: dict) -> bool:
     """Tell whether writing ``props`` would change ``stored`` (a property
-    set to None is absent)."""
+    set to None is absent). Unknown stored properties (None) count as
+    changed."""
+    if stored is None:
+        return True
     return any(stored.get(name) != value for name, value in props.items())
 
 
-def _write_mentions(writer: _Writer, mentions: list[dict], statuses: dict) -> None:
+def _write_mentions(writer: StatementWriter, mentions: list[dict], statuses: dict) -> None:
     by_label: dict[str, list[dict]] = defaultdict(list)
     for row in mentions:
         props = _status_props(statuses[(row["key"], row["version"])])
@@ -466,7 +537,7 @@ def _write_mentions(writer: _Writer, mentions: list[dict], statuses: dict) -> No
         )
 
 
-def _write_evidence(writer: _Writer, evidence: list[dict], statuses: dict) -> None:
+def _write_evidence(writer: StatementWriter, evidence: list[dict], statuses: dict) -> None:
     rows = []
     for row in evidence:
         props = _status_props(statuses[row["key"]])
@@ -478,12 +549,39 @@ def _write_evidence(writer: _Writer, evidence: list[dict], statuses: dict) -> No
 
 
 def _write_entities(
-    writer: _Writer, store, entity_keys, mention_status: dict, completing: str
+    writer: StatementWriter,
+    store,
+    entity_keys,
+    mention_status: dict,
+    completing: str,
+    new_entities: dict,
 ) -> None:
+    """Derive and write the properties of ``entity_keys``, and delete those
+    left without mentions.
+
+    An entity in ``new_entities`` has no mention but the one from
+    ``completing``, so its properties follow from that mention, and the
+    caller gives its stored properties; neither is read.
+    """
     by_label: dict[str, list[str]] = defaultdict(list)
     for label, key in sorted(entity_keys):
         by_label[label].append(key)
     for label, label_keys in sorted(by_label.items()):
+        grouped: dict[str, list[dict]] = defaultdict(list)
+        to_read = []
+        for key in label_keys:
+            new = new_entities.get((label, key))
+            if new is None:
+                to_read.append(key)
+                continue
+            grouped[key].append(
+                {
+                    "version": completing,
+                    "fetched_at": "",
+                    "mention": new["mention"],
+                    "stored": new["stored"],
+                }
+            )
         rows = store.read_chunked(
             f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
             "OPTIONAL MATCH (n)-[m:MENTIONED_IN]->(v:DocumentVersion) "
@@ -491,9 +589,8 @@ def _write_entities(
             "v.complete AS complete, properties(m) AS mention, properties(n) AS stored",
             "read mentions of entities",
             chunk_by="keys",
-            keys=label_keys,
+            keys=to_read,
         )
-        grouped: dict[str, list[dict]] = defaultdict(list)
         for row in rows:
             grouped[row["key"]].append(row)
         updates, deletes = [], []
@@ -503,7 +600,7 @@ def _write_entities(
                 if all(m["version"] is None for m in mentions):
                     deletes.append(key)
                 continue
-            if _changed(mentions[0]["stored"], props):
+            if _changed(mentions[0].get("stored"), props):
                 updates.append({"key": key, "props": props})
         writer.add(
             f"UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) SET n += row.props",
@@ -515,6 +612,29 @@ def _write_entities(
         )
 
 
+def new_entity_props(mention: dict, version: dict) -> dict:
+    """Return the properties that recompute derives for an entity whose
+    only mention is ``mention`` (MENTIONED_IN properties) in ``version``
+    (DocumentVersion properties), unless a newer version, an amendment or
+    a repeal removes the mention."""
+    state = VersionState(
+        key="",
+        fetched_at=version.get("fetched_at") or "",
+        published=version.get("published"),
+        complete=True,
+    )
+    status = _fact_status(
+        DocumentState(key=""), state, mention.get("extracted_status"), None, []
+    )
+    row = {
+        "version": "",
+        "complete": True,
+        "fetched_at": "",
+        "mention": {**mention, **_status_props(status)},
+    }
+    return _entity_props("", [row], {}, "")
+
+
 def _entity_props(
     key: str, rows: list[dict], mention_status: dict, completing: str
 ) -> dict | None:
@@ -523,7 +643,7 @@ def _entity_props(
     mentions = []
     for row in rows:
         if row["version"] is None or not (
-            row["complete"] or row["version"] == completing
+            row.get("complete") or row["version"] == completing
         ):
             continue
         mention = dict(row["mention"])
@@ -575,13 +695,20 @@ def _entity_props(
 
 
 def _write_relationships(
-    writer: _Writer,
+    writer: StatementWriter,
     store,
     facts: dict,
     evidence_status: dict,
     current_facts: set[str],
     completing: str,
+    stored_relationships: dict,
 ) -> None:
+    """Derive and write the status of every relationship in ``facts``, and
+    delete those left without evidence.
+
+    ``stored_relationships`` gives the stored status of some of them
+    (fact -> {"status", "removed_on"}); the others are read.
+    """
     if not facts:
         return
     # A fact with current evidence in scope is current whatever its
@@ -635,17 +762,24 @@ def _write_relationships(
             }
         )
     for (type_, head_label, tail_label), rows in sorted(updates.items()):
-        stored = {
-            (row["head"], row["tail"]): row["props"]
-            for row in store.read_chunked(
-                f"UNWIND $rows AS row MATCH (h:{head_label} {{key: row.head}})-[r:{type_}]->"
-                f"(t:{tail_label} {{key: row.tail}}) "
-                "RETURN row.head AS head, row.tail AS tail, properties(r) AS props",
-                "read relationship statuses",
-                chunk_by="rows",
-                rows=[{"head": row["head"], "tail": row["tail"]} for row in rows],
-            )
-        }
+        stored = {}
+        to_read = []
+        for row in rows:
+            fact = keys.relation_fact(type_, row["head"], row["tail"])
+            props = stored_relationships.get(fact)
+            if props is None:
+                to_read.append({"head": row["head"], "tail": row["tail"]})
+            else:
+                stored[(row["head"], row["tail"])] = props
+        for row in store.read_chunked(
+            f"UNWIND $rows AS row MATCH (h:{head_label} {{key: row.head}})-[r:{type_}]->"
+            f"(t:{tail_label} {{key: row.tail}}) "
+            "RETURN row.head AS head, row.tail AS tail, properties(r) AS props",
+            "read relationship statuses",
+            chunk_by="rows",
+            rows=to_read,
+        ):
+            stored[(row["head"], row["tail"])] = row["props"]
         rows = [
             row
             for row in rows
