@@ -76,6 +76,23 @@ def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+def sentence_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return :func:`sentence_span` of each (start, end) in ``spans``."""
+    ends = _boundaries(text)
+    count = len(ends)
+    length = len(text)
+    result = []
+    for start, end in spans:
+        index = bisect_right(ends, start)
+        left = ends[index - 1] if index > 0 else 0
+        index = bisect_right(ends, max(start, end - 1))
+        right = ends[index] if index < count else length
+        if right > 0 and right <= length and text[right - 1] == "\n":
+            right -= 1
+        result.append((left, right))
+    return result
+
+
 # For the last document: the original text of each sentence by normalised
 # span, and the evidence fields of each mention span. Many mentions share
 # a sentence, and several steps ask for the evidence of one mention.

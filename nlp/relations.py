@@ -25,7 +25,7 @@ from bluecarbon.model import (
     Relation,
 )
 from nlp.attributes import industry_item_spans
-from nlp.mentions import ORG_TYPES, DocMention, Group, evidence_at, sentence_span
+from nlp.mentions import ORG_TYPES, DocMention, Group, evidence_at, sentence_span, sentence_spans
 from nlp.normalize import NormText
 from nlp.resources import Resources
 
@@ -217,9 +217,9 @@ def _named(name: str, kind: str) -> Entity:
 def _sentence_relations(groups: list[Group], text: str, add) -> None:
     """DEVELOPS, COOPERATES_WITH and PART_OF cues within one sentence."""
     by_sentence: dict[tuple[int, int], list[tuple[DocMention, Group]]] = defaultdict(list)
-    for group in groups:
-        for item in group.mentions:
-            by_sentence[sentence_span(text, item.start, item.end)].append((item, group))
+    pairs = [(item, group) for group in groups for item in group.mentions]
+    for pair, span in zip(pairs, sentence_spans(text, [(item.start, item.end) for item, _ in pairs])):
+        by_sentence[span].append(pair)
     for (low, high), members in by_sentence.items():
         sentence = text[low:high]
         members.sort(key=lambda pair: pair[0].start)

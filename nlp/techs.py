@@ -10,6 +10,7 @@ Grade and model codes (T300, M40J) are products too.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from bluecarbon.model import TECHNOLOGY
 from nlp.candidates import Mention, TokenTable
@@ -189,6 +190,7 @@ _SHORT_QUOTE = re.compile(r"“[^“”。，；\n]{1,20}”")
 # Verbs that introduce the first item of a list: 利用DIALOG、….
 _LEADING_VERB = re.compile(r"(?:利用|借助|采用|使用|通过|依托|应用|包括)?")
 _FRAME_START = re.compile("等|及其他")
+_CLAUSE_MARK = re.compile("[，。；;：:,\n（）“”]")
 _ITEM_SEPARATOR = re.compile("(、|及|和)")
 
 
@@ -211,9 +213,10 @@ def _enumerations(text, tokens, covering, resources) -> list[Mention]:
             # do not end the clause.
             masked = _ACRONYM.sub(lambda match: "\0" * len(match.group()), text)
             masked = _SHORT_QUOTE.sub(lambda match: "\1" * len(match.group()), masked)
-        clause_start = max(
-            masked.rfind(mark, 0, match.start()) for mark in "，。；;：:,\n（）“”"
-        ) + 1
+            clause_marks = [mark.start() for mark in _CLAUSE_MARK.finditer(masked)]
+        # The clause starts after the last clause mark before the frame.
+        index = bisect_left(clause_marks, match.start())
+        clause_start = clause_marks[index - 1] + 1 if index else 0
         segment = masked[clause_start : match.start()]
         if "、" not in segment:
             continue
