@@ -97,47 +97,45 @@ def _set_fields(variable: str, fields: tuple[str, ...]) -> str:
 
 
 _EXTRACTED = MENTION_FIELDS.index("extracted_status") + 1
-
-# A row is [key, *MENTION_FIELDS, properties]: the last item holds the
-# properties graph.status would derive for the entity from this mention
-# alone (status.new_entity_props), which a new node gets at once. Both
-# forms return the keys of the entities that existed before or are
-# mentioned by other versions too; graph.status reads and derives their
-# properties from all their mentions.
 _NEW_PROPS = len(MENTION_FIELDS) + 1
-
-_ENTITIES = f"""
-MATCH (v:DocumentVersion {{{{key: $version}}}})
-UNWIND $rows AS row
-OPTIONAL MATCH (old:{{label}} {{{{key: row[0]}}}})
-WITH v, row, old IS NULL AS created
-MERGE (n:{{label}} {{{{key: row[0]}}}})
-ON CREATE SET n += row[{_NEW_PROPS}]
-MERGE (n)-[m:MENTIONED_IN]->(v)
-ON CREATE SET m.status = row[{_EXTRACTED}]
-SET {_set_fields("m", MENTION_FIELDS)}, m.extraction = $digest
-WITH n, row, created
-WHERE NOT created OR COUNT {{{{ (n)-[:MENTIONED_IN]->() }}}} > 1
-RETURN row[0] AS key
-"""
-
-_ENTITIES_FRESH = f"""
-MATCH (v:DocumentVersion {{{{key: $version}}}})
-UNWIND $rows AS row
-OPTIONAL MATCH (old:{{label}} {{{{key: row[0]}}}})
-WITH v, row, old IS NULL AS created
-MERGE (n:{{label}} {{{{key: row[0]}}}})
-ON CREATE SET n += row[{_NEW_PROPS}]
-CREATE (n)-[m:MENTIONED_IN]->(v)
-SET {_set_fields("m", MENTION_FIELDS)}, m.extraction = $digest,
-    m.status = row[{_EXTRACTED}]
-WITH n, row, created
-WHERE NOT created OR COUNT {{{{ (n)-[:MENTIONED_IN]->() }}}} > 1
-RETURN row[0] AS key
-"""
-
 _EVIDENCE_EXTRACTED = EVIDENCE_FIELDS.index("extracted_status") + 1
 
+# Both forms return the rows that graph.status cannot take from the plan:
+# a mention whose stored status is not its extracted status, and, with
+# shared = true, an entity that existed before or that other versions
+# mention too, whose properties graph.status derives from all its
+# mentions. A row is [key, *MENTION_FIELDS, properties], where the
+# properties are those derived from this mention alone
+# (graph.status.new_entity_props), which a new node gets at once.
+def _entities_query(label: str, fresh: bool) -> str:
+    if fresh:
+        mention = (
+            "CREATE (n)-[m:MENTIONED_IN]->(v) "
+            f"SET m.status = row[{_EXTRACTED}]"
+        )
+    else:
+        mention = (
+            "MERGE (n)-[m:MENTIONED_IN]->(v) "
+            f"ON CREATE SET m.status = row[{_EXTRACTED}]"
+        )
+    return f"""
+MATCH (v:DocumentVersion {{key: $version}})
+UNWIND $rows AS row
+OPTIONAL MATCH (old:{label} {{key: row[0]}})
+WITH v, row, old IS NULL AS created
+MERGE (n:{label} {{key: row[0]}})
+ON CREATE SET n += row[{_NEW_PROPS}]
+{mention}
+SET {_set_fields("m", MENTION_FIELDS)}, m.extraction = $digest
+WITH row, m, NOT created OR COUNT {{ (n)-[:MENTIONED_IN]->() }} > 1 AS shared
+WHERE shared OR coalesce(m.status, '') <> row[{_EXTRACTED}]
+   OR m.removed_on IS NOT NULL OR m.removed_by IS NOT NULL
+RETURN row[0] AS key, shared, m.status AS status, m.removed_on AS removed_on,
+       m.removed_by AS removed_by
+"""
+
+
+# Returns the Evidence whose stored status is not its extracted status.
 _EVIDENCE = f"""
 MATCH (v:DocumentVersion {{key: $version}})
 UNWIND $rows AS row
@@ -145,6 +143,11 @@ MERGE (e:Evidence {{key: row[0]}})
 ON CREATE SET e.status = row[{_EVIDENCE_EXTRACTED}]
 SET {_set_fields("e", EVIDENCE_FIELDS)}, e += $shared, e.extraction = $digest
 MERGE (e)-[:FROM_VERSION]->(v)
+WITH e, row
+WHERE coalesce(e.status, '') <> row[{_EVIDENCE_EXTRACTED}]
+   OR e.removed_on IS NOT NULL OR e.removed_by IS NOT NULL
+RETURN row[0] AS key, e.status AS status, e.removed_on AS removed_on,
+       e.removed_by AS removed_by
 """
 
 _EVIDENCE_FRESH = f"""
@@ -221,21 +224,20 @@ def _write_facts(
     store, plan: LoadPlan, version_key: str, fresh: bool, action: str
 ) -> KnownRows:
     """Write the places, entities with their mentions, evidence and
-    relationships of ``plan``. Return what the writes tell graph.status
-    about the rows they touched."""
-    known = KnownRows(version=version_key)
-    if fresh:
-        # Rows this load created hold their extracted statuses, so the
-        # plan gives them without reading them back.
-        known.mentions, known.evidence = _known_rows(plan, version_key)
+    relationships of ``plan``. Return the rows graph.status needs about
+    them: the plan's, with the stored statuses that the writes returned."""
+    # Stored status properties that differ from the extracted status, by
+    # entity or Evidence key.
+    mention_statuses: dict[tuple[str, str], dict] = {}
+    evidence_statuses: dict[str, dict] = {}
     # Entities that existed before this load or have other mentions.
     shared: set[tuple[str, str]] = set()
+    stored_relationships: dict[str, dict] = {}
     new_props = {
         (label, row["key"]): new_entity_props(row["props"], plan.version)
         for label, rows in plan.entities.items()
         for row in rows
     }
-    stored_relationships: dict[str, dict] = {}
 
     writer = StatementWriter(
         store,
@@ -245,10 +247,13 @@ def _write_facts(
     )
     writer.add(_PLACES, plan.places)
     for label in sorted(plan.entities):
-        query = (_ENTITIES_FRESH if fresh else _ENTITIES).format(label=label)
+        query = _entities_query(label, fresh)
 
-        def add_shared(rows: list[dict], label: str = label) -> None:
-            shared.update((label, row["key"]) for row in rows)
+        def add_entities(rows: list[dict], label: str = label) -> None:
+            for row in rows:
+                if row["shared"]:
+                    shared.add((label, row["key"]))
+                mention_statuses[(label, row["key"])] = _status_of(row)
 
         writer.add(
             query,
@@ -259,15 +264,20 @@ def _write_facts(
                 ]
                 for row in plan.entities[label]
             ],
-            on_result=add_shared,
+            on_result=add_entities,
             version=version_key,
             digest=plan.digest,
         )
-    evidence_query = _EVIDENCE_FRESH if fresh else _EVIDENCE
+
+    def add_evidence(rows: list[dict]) -> None:
+        for row in rows:
+            evidence_statuses[row["key"]] = _status_of(row)
+
     for shared_props, rows in _evidence_groups(plan.evidence):
         writer.add(
-            evidence_query,
+            _EVIDENCE_FRESH if fresh else _EVIDENCE,
             rows,
+            on_result=add_evidence,
             version=version_key,
             digest=plan.digest,
             shared=shared_props,
@@ -281,7 +291,7 @@ def _write_facts(
             type=type_, head_label=head_label, tail_label=tail_label
         )
 
-        def add_stored(rows: list[dict], type_: str = type_) -> None:
+        def add_relationships(rows: list[dict], type_: str = type_) -> None:
             for row in rows:
                 fact = keys.relation_fact(type_, row["head"], row["tail"])
                 stored_relationships[fact] = {
@@ -290,11 +300,13 @@ def _write_facts(
                 }
 
         writer.add(
-            query, [[row["head"], row["tail"]] for row in rows], on_result=add_stored
+            query,
+            [[row["head"], row["tail"]] for row in rows],
+            on_result=add_relationships,
         )
     writer.flush()
 
-    # Relationships the statement did not return are current with no
+    # Relationships the statements did not return are current with no
     # removed_on.
     for (type_, _, _), rows in plan.relationships.items():
         for row in rows:
@@ -302,8 +314,10 @@ def _write_facts(
             stored_relationships.setdefault(
                 fact, {"status": "current", "removed_on": None}
             )
-    known.relationships = stored_relationships
-    known.new_entities = {
+    mentions, evidence = _known_rows(
+        plan, version_key, mention_statuses, evidence_statuses
+    )
+    new_entities = {
         (label, row["key"]): {
             "mention": {
                 **row["props"],
@@ -316,7 +330,21 @@ def _write_facts(
         for row in rows
         if (label, row["key"]) not in shared
     }
-    return known
+    return KnownRows(
+        version=version_key,
+        mentions=mentions,
+        evidence=evidence,
+        new_entities=new_entities,
+        relationships=stored_relationships,
+    )
+
+
+def _status_of(row: dict) -> dict:
+    return {
+        "status": row["status"],
+        "removed_on": row["removed_on"],
+        "removed_by": row["removed_by"],
+    }
 
 
 def _row(key: str, props: dict, fields: tuple[str, ...]) -> list:
@@ -337,33 +365,45 @@ def _evidence_groups(evidence: list[dict]) -> list[tuple[dict, list[list]]]:
     ]
 
 
-def _known_rows(plan: LoadPlan, version_key: str) -> tuple[list[dict], list[dict]]:
-    """Return the mention and evidence rows of a version first written by
-    this load, as graph.status would read them back."""
-    mentions = [
-        {
-            "version": version_key,
-            "key": row["key"],
-            "label": label,
-            "extracted": row["props"]["extracted_status"],
-            "status": row["props"]["extracted_status"],
-        }
-        for label, rows in plan.entities.items()
-        for row in rows
-    ]
-    evidence = [
-        {
-            "version": version_key,
-            "key": row["key"],
-            "kind": row["props"]["kind"],
-            "fact": row["props"]["fact"],
-            "extracted_status": row["props"]["extracted_status"],
-            "head_label": row["props"].get("head_label"),
-            "tail_label": row["props"].get("tail_label"),
-            "status": row["props"]["extracted_status"],
-        }
-        for row in plan.evidence
-    ]
+def _known_rows(
+    plan: LoadPlan,
+    version_key: str,
+    mention_statuses: dict[tuple[str, str], dict],
+    evidence_statuses: dict[str, dict],
+) -> tuple[list[dict], list[dict]]:
+    """Return the version's mention and evidence rows as graph.status
+    would read them back once stale facts are pruned: the plan's rows,
+    with the extracted status unless the writes returned a stored one."""
+    mentions = []
+    for label, rows in plan.entities.items():
+        for row in rows:
+            extracted = row["props"]["extracted_status"]
+            mentions.append(
+                {
+                    "version": version_key,
+                    "key": row["key"],
+                    "label": label,
+                    "extracted": extracted,
+                    "status": extracted,
+                    **mention_statuses.get((label, row["key"]), {}),
+                }
+            )
+    evidence = []
+    for row in plan.evidence:
+        props = row["props"]
+        evidence.append(
+            {
+                "version": version_key,
+                "key": row["key"],
+                "kind": props["kind"],
+                "fact": props["fact"],
+                "extracted_status": props["extracted_status"],
+                "head_label": props.get("head_label"),
+                "tail_label": props.get("tail_label"),
+                "status": props["extracted_status"],
+                **evidence_statuses.get(row["key"], {}),
+            }
+        )
     return mentions, evidence
 
 
