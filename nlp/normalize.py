@@ -112,12 +112,14 @@ def _folded_char(char: str) -> str:
     return folded
 
 
-def _fold_table(text: str) -> dict[int, str]:
-    """Return the translate table, filled for every character of ``text``."""
+def _fold(text: str) -> str:
+    """Return ``text`` with every character Simplified and width-folded."""
+    changed = False
     for char in set(text):
-        if ord(char) not in _FOLDED:
-            _folded_char(char)
-    return _FOLDED
+        if _folded_char(char) != char:
+            changed = True
+    # Most texts need no change, and translate() costs a lookup per character.
+    return text.translate(_FOLDED) if changed else text
 
 
 def _fold_width(char: str) -> str:
@@ -325,7 +327,7 @@ def normalize(
     """
     mask, replacements = _deleted_mask(text)
     _join_breaks(text, mask, word_frequency)
-    folded = text.translate(_fold_table(text))
+    folded = _fold(text)
     pieces: list[str] = []
     offsets: list[int] = []
     wide: dict[int, int] = {}
@@ -402,9 +404,19 @@ def _may_suspect(char: str, frequency: dict[str, int]) -> bool:
     return _is_cjk(char) or char.isalpha() or ord(char) > 0xE000
 
 
-# The frequency table each character was judged with, and whether it may
-# be a suspect under that table.
-_MAY_SUSPECT: dict[str, tuple[dict[str, int], bool]] = {}
+def _suspicion_of_char(char: str, frequency: dict[str, int]) -> bool | None:
+    """Return whether ``char`` is a suspect at any position, or None for a
+    Latin letter, which :func:`_suspicion` judges by its neighbours."""
+    if not _may_suspect(char, frequency):
+        return False
+    if char.isascii() and char.isalpha():
+        return None
+    return _suspicion([char], 0, frequency)
+
+
+# The frequency table each character was judged with, and its verdict
+# under that table (see _suspicion_of_char).
+_SUSPICION: dict[str, tuple[dict[str, int], bool | None]] = {}
 
 
 def find_garbled(chars: str | list[str], frequency: dict[str, int]) -> list[tuple[int, int]]:
@@ -415,20 +427,23 @@ def find_garbled(chars: str | list[str], frequency: dict[str, int]) -> list[tupl
     replacement character. Three suspects within six characters, or two
     when one of them is a Latin letter, make a garbled span.
     """
-    # Whether a character may be a suspect is decided once per distinct
-    # character, and a character class of those characters finds them in C.
+    # Each distinct character is judged once. A character class of those
+    # that are or may be suspects then finds them in C, and only Latin
+    # letters are judged again by their neighbours.
     possible = []
     for char in set(chars):
-        may_suspect = _MAY_SUSPECT.get(char)
-        if may_suspect is None or may_suspect[0] is not frequency:
-            may_suspect = _MAY_SUSPECT[char] = (frequency, _may_suspect(char, frequency))
-        if may_suspect[1]:
+        verdict = _SUSPICION.get(char)
+        if verdict is None or verdict[0] is not frequency:
+            verdict = _SUSPICION[char] = (frequency, _suspicion_of_char(char, frequency))
+        if verdict[1] is not False:
             possible.append(char)
     if not possible:
         return []
     pattern = re.compile("[" + "".join(sorted(re.escape(char) for char in possible)) + "]")
     suspects = [
-        match.start() for match in pattern.finditer("".join(chars)) if _suspicion(chars, match.start(), frequency)
+        match.start()
+        for match in pattern.finditer("".join(chars))
+        if _SUSPICION[match.group()][1] or _suspicion(chars, match.start(), frequency)
     ]
     spans: list[tuple[int, int]] = []
     position = 0
