@@ -82,3 +82,21 @@ def test_term_index_escapes_and_empty():
     index = TermIndex(["a.b", "(c)", ""])
     assert list(index.finditer("axb a.b (c) c")) == [(4, 7, "a.b"), (8, 11, "(c)")]
     assert list(TermIndex([]).finditer("anything")) == []
+
+
+def test_pipe_batches_match_single_calls():
+    nlp = load_pipeline()
+    paragraphs = [
+        "烟台蓝鲸海洋装备有限公司与烟台市海洋经济研究院签订合作协议。",
+        "董事长刘海波介绍，公司研发的声学浮标已交付市海洋发展局。",
+        "没有名称的一句话。",
+    ] * 3
+
+    def mentions(doc):
+        return [(m.label, m.start, m.end, m.name, m.rule) for m in paragraph_state(doc)[2]]
+
+    batched = [mentions(doc) for doc in nlp.pipe(paragraphs, batch_size=2)]
+    single = [mentions(nlp(paragraph)) for paragraph in paragraphs]
+    assert batched == single
+    assert batched[0]
+    assert batched[2] == []
