@@ -32,6 +32,8 @@ class LoadReport:
     relations: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     garbled: list[str] = field(default_factory=list)
+    # Merge and split decisions this pass finished applying.
+    decisions: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def __str__(self) -> str:
@@ -44,6 +46,8 @@ class LoadReport:
             lines.append(f"  failed: {url}: {reason}")
         for url in self.garbled:
             lines.append(f"  looks garbled (check its encoding): {url}")
+        for decision in self.decisions:
+            lines.append(f"  applied decision {decision}")
         return "\n".join(lines)
 
 
@@ -74,11 +78,16 @@ def crawl(
     )
 
 
-def load_pending(settings: Settings, graph, *, progress: bool = False) -> LoadReport:
+def load_pending(
+    settings: Settings, graph, *, progress: bool = False, rank_decisions: bool = True
+) -> LoadReport:
     """Extract every unprocessed document version and load it into GRAPH.
 
     A version whose text cannot be read or extracted is reported and left
     unprocessed, so a later run retries it; the other versions go on.
+    Decisions left unapplied are applied after the loads and, unless
+    ``rank_decisions`` is false (the caller ranks), the candidates are
+    ranked again when any was.
     """
     import nlp
 
@@ -113,6 +122,10 @@ def load_pending(settings: Settings, graph, *, progress: bool = False) -> LoadRe
     # renamed firms that the loads above recorded.
     for decision in apply_pending_decisions(settings, graph, store=store):
         report.failed.extend(decision.failed)
+        report.decisions.append(str(decision).split("\n", 1)[0])
+    if report.decisions and rank_decisions:
+        # A decision changes which firms exist, so the candidates must follow.
+        rank(settings, graph)
     report.seconds = time.monotonic() - started
     return report
 
@@ -235,7 +248,7 @@ def build(
         settings, sources, progress=progress, crawl_settings=crawl_settings
     )
     with open_graph(settings) as graph:
-        load_report = load_pending(settings, graph, progress=progress)
+        load_report = load_pending(settings, graph, progress=progress, rank_decisions=False)
         rank(settings, graph)
     return crawl_report, load_report
 

@@ -30,6 +30,7 @@ loader does not record it again.
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -42,6 +43,12 @@ log = logging.getLogger(__name__)
 MERGE = "merge"
 SPLIT = "split"
 LOADER = "loader"
+MAX_NOTE_CHARS = 2000
+MAX_KEY_CHARS = 1000
+# Label of the node that every decision's transaction writes first.
+DECISION_LOCK = "DecisionLock"
+# Threads of one process (the API's worker threads) record one at a time.
+_RECORDING = threading.Lock()
 
 DECISION_FIELDS = (
     "d.id AS id, d.kind AS kind, d.label AS label, d.source AS source, "
@@ -121,6 +128,11 @@ def _new_id() -> str:
 
 def label_of(key: str) -> str:
     """Return the entity label a key starts with, or raise DecisionError."""
+    if len(key) > MAX_KEY_CHARS:
+        raise DecisionError(
+            f"a key of {len(key)} characters (starting {key[:40]!r}) is longer than "
+            f"any entity key; keys are at most {MAX_KEY_CHARS} characters"
+        )
     label = key.split(":", 1)[0]
     if label not in ENTITY_LABELS:
         raise DecisionError(
@@ -234,6 +246,47 @@ def affected_versions(store, record: dict) -> list[str]:
 # -- recording ---------------------------------------------------------------
 
 
+class _InTransaction:
+    """The ``read`` and ``write`` calls of a GraphStore, run in one open
+    transaction, so that the checks and the record of a decision commit
+    together."""
+
+    def __init__(self, tx):
+        self.tx = tx
+
+    def read(self, query: str, action: str = "", **params) -> list[dict]:
+        return self.tx.run(query, params).data()
+
+    write = read
+
+
+def _serialised(store, action: str, work):
+    """Run ``work`` on a view of ``store`` inside one write transaction
+    that first writes the decision lock node. Two decisions are then
+    checked and recorded one after the other: Neo4j makes the second
+    transaction wait for the first, and ArcadeDB fails one of the two at
+    commit."""
+
+    def run(tx):
+        tx.run(f"MERGE (l:{DECISION_LOCK} {{key: 'decisions'}}) SET l.key = 'decisions'").consume()
+        return work(_InTransaction(tx))
+
+    with _RECORDING:
+        return store.write_with(run, action)
+
+
+def _check_note(note: str | None) -> None:
+    if note is not None and len(note) > MAX_NOTE_CHARS:
+        raise DecisionError(f"the note is {len(note)} characters long; use at most {MAX_NOTE_CHARS}")
+
+
+def _listed(items, limit: int = 5) -> str:
+    """Return up to ``limit`` items, quoted and joined, and how many more."""
+    items = sorted(items)
+    text = ", ".join(repr(item) for item in items[:limit])
+    return text + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
 def _create(store, record: dict) -> dict:
     store.write(
         f"CREATE (d:{DECISION}) SET d = $record",
@@ -247,6 +300,13 @@ def record_merge(store, target: str, source: str, *, by: str, note: str | None =
     """Record that ``source`` is the same entity as ``target`` and return
     the decision. Raise DecisionError, naming the key, when the two
     cannot be merged."""
+    _check_note(note)
+    return _serialised(
+        store, "record a merge", lambda view: _record_merge(view, target, source, by=by, note=note)
+    )
+
+
+def _record_merge(store, target: str, source: str, *, by: str, note: str | None) -> dict:
     label = label_of(target)
     if label_of(source) != label:
         raise DecisionError(
@@ -269,10 +329,23 @@ def record_merge(store, target: str, source: str, *, by: str, note: str | None =
     if not source_row["versions"]:
         raise DecisionError(f"{source!r} has no mentions to merge")
     redirects = read_redirects(store)
-    if any(redirects.resolve(target, document) == source for document in target_row["documents"] or [""]):
+    if source in redirects.reachable(target):
         raise DecisionError(
-            f"cannot merge {source!r} into {target!r}: a decision already "
-            f"redirects {target!r} to {source!r}; undo that one first"
+            f"cannot merge {source!r} into {target!r}: an active decision already "
+            f"sends mentions of {target!r} to {source!r}, so the two would form a "
+            "cycle; undo that decision instead (`bluecarbon decisions` lists them)"
+        )
+    splits = store.read(
+        f"MATCH (d:{DECISION}) WHERE d.active = true AND d.kind = 'split' "
+        "AND d.source ENDS WITH $suffix RETURN d.id AS id",
+        "read splits of people keyed by an organisation",
+        suffix=f"@{source}",
+    )
+    if splits:
+        raise DecisionError(
+            f"cannot merge {source!r} into {target!r}: split {splits[0]['id']} tells "
+            f"apart people keyed by {source!r}, and the merge would key them anew; "
+            "undo the split, merge, then split again"
         )
     record = {
         "id": _new_id(),
@@ -298,6 +371,15 @@ def record_split(
     URLs) are a different entity, and return the decision with the new
     entity's key as ``target``. Raise DecisionError when the split would
     move nothing or everything."""
+    _check_note(note)
+    return _serialised(
+        store,
+        "record a split",
+        lambda view: _record_split(view, source, documents, by=by, note=note),
+    )
+
+
+def _record_split(store, source: str, documents: list[str], *, by: str, note: str | None) -> dict:
     label_of(source)
     row = _entity(store, source)
     if row is None:
@@ -311,8 +393,8 @@ def record_split(
     unknown = [document for document in chosen if document not in mentioned]
     if unknown:
         raise DecisionError(
-            f"{source!r} is not mentioned in {', '.join(map(repr, unknown))}; "
-            f"it is mentioned in {', '.join(map(repr, sorted(mentioned)))}"
+            f"{source!r} is not mentioned in {_listed(unknown)}; "
+            f"it is mentioned in {_listed(mentioned)}"
         )
     if set(chosen) == mentioned:
         raise DecisionError(
@@ -341,6 +423,12 @@ def record_undo(store, decision_id: str, *, by: str) -> dict:
     """Mark a decision undone and return it. Raise DecisionError when it
     is unknown or already undone, or when a later active decision builds
     on its target."""
+    return _serialised(
+        store, "undo a decision", lambda view: _record_undo(view, decision_id, by=by)
+    )
+
+
+def _record_undo(store, decision_id: str, *, by: str) -> dict:
     record = decision(store, decision_id)
     if not record["active"]:
         raise DecisionError(
@@ -421,19 +509,38 @@ def _merge_renamed_firms(store, plan) -> bool:
     }
     if not codes:
         return False
+    stored = store.read(
+        "UNWIND $codes AS code MATCH (f:Firm {credit_code: code}) RETURN code, f.key AS key",
+        "find firms by credit code",
+        codes=sorted(codes),
+    )
+    if all(row["key"] == codes[row["code"]] for row in stored):
+        return False
+    return _serialised(
+        store, "record merges of renamed firms", lambda view: _record_renamed(view, codes)
+    )
+
+
+def _record_renamed(store, codes: dict[str, str]) -> bool:
     rows = store.read(
         "UNWIND $codes AS code MATCH (f:Firm {credit_code: code}) "
         "RETURN code, f.key AS key ORDER BY key",
         "find firms by credit code",
         codes=sorted(codes),
     )
+    pair_keys = sorted({*codes.values(), *(row["key"] for row in rows)})
     known = store.read(
-        f"MATCH (d:{DECISION}) WHERE d.kind = 'merge' AND d.source IN $sources "
+        f"MATCH (d:{DECISION}) WHERE d.kind = 'merge' "
+        "AND d.source IN $keys AND d.target IN $keys "
         "RETURN d.source AS source, d.target AS target",
         "read earlier merges of renamed firms",
-        sources=sorted(codes.values()),
+        keys=pair_keys,
     )
+    # An analyst's or an earlier decision on the pair, in either
+    # direction, stands; so do decisions that already join the two.
     decided = {(row["source"], row["target"]) for row in known}
+    decided |= {(target, source) for source, target in decided}
+    redirects = read_redirects(store)
     made = False
     targets: dict[str, str] = {}
     for row in rows:
@@ -442,6 +549,8 @@ def _merge_renamed_firms(store, plan) -> bool:
     for code, target in sorted(targets.items()):
         source = codes[code]
         if source == target or (source, target) in decided:
+            continue
+        if source in redirects.reachable(target) or target in redirects.reachable(source):
             continue
         record = {
             "id": _new_id(),

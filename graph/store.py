@@ -32,9 +32,10 @@ log = logging.getLogger(__name__)
 EMBEDDED_DATABASE = "bluecarbon"
 CONNECT_TIMEOUT_SECONDS = 30.0
 READ_CHUNK = 5000
-# Nodes left out of checksum(): their applied_at records when a store was
-# migrated, which differs between two stores holding the same data.
-CHECKSUM_EXCLUDED_LABELS = ("Migration",)
+# Nodes left out of checksum(): a Migration's applied_at records when a
+# store was migrated, which differs between two stores holding the same
+# data, and the DecisionLock node only serialises decisions.
+CHECKSUM_EXCLUDED_LABELS = ("Migration", "DecisionLock")
 
 
 class GraphStore:

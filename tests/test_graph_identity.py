@@ -209,10 +209,13 @@ def test_decision_left_unapplied_is_finished_by_the_next_load(loaded):
     graph.record_merge(KEEP, SAME, by="analyst")
     assert graph.entity(SAME) is not None
 
-    pipeline.load_pending(settings, graph)
+    report = pipeline.load_pending(settings, graph)
 
     assert graph.entity(SAME) is None
     assert [d["applied"] for d in graph.decisions()] == [True]
+    assert len(report.decisions) == 1
+    # The candidates were ranked again and name only the kept firm.
+    assert {row["key"] for row in graph.candidates()} == {KEEP}
 
 
 def test_redirects_follow_chains_and_respect_documents():
@@ -336,3 +339,92 @@ def test_command_line_merge_lists_and_undoes(loaded):
     undone = run("undo", decision_id)
     assert undone.returncode == 0, undone.stderr
     assert graph.entity(SAME) is not None
+
+
+CODED = {
+    "https://news.example.cn/d.html": "威海蓝湾海洋科技有限公司（统一社会信用代码91371000MA3C000001）从事海带养殖。",
+    "https://news.example.cn/e.html": "荣成市海带养殖有限公司（统一社会信用代码91371082MA3D000002）从事海带养殖。",
+}
+
+
+def _store_texts(settings, texts):
+    with DocumentStore(settings.documents_dir) as store:
+        for url, text in texts.items():
+            store.record_fetch(url, text.encode("utf-8"), text=text,
+                               content_type="text/plain", encoding="utf-8")
+
+
+def test_merging_firms_with_codes_records_no_reverse_merge(loaded):
+    settings, graph = loaded
+    _store_texts(settings, CODED)
+    pipeline.load_pending(settings, graph)
+    rongcheng = "Firm:荣成市海带养殖有限公司"
+
+    report = pipeline.merge(settings, graph, rongcheng, KEEP, by="analyst")
+
+    assert report.failed == []
+    assert [(d["source"], d["target"], d["by"]) for d in graph.decisions()] == [
+        (KEEP, rongcheng, "analyst")
+    ]
+    assert graph.entity(KEEP) is None
+    assert "威海蓝湾海洋科技有限公司" in graph.entity(rongcheng)["aliases"]
+    assert pipeline.load_pending(settings, graph).failed == []
+
+
+def test_merging_a_split_back_is_rejected(loaded):
+    settings, graph = loaded
+    split = pipeline.split(settings, graph, KEEP, [C], by="analyst").decision
+
+    with pytest.raises(DecisionError) as raised:
+        pipeline.merge(settings, graph, KEEP, split["target"], by="analyst")
+
+    assert "would form a cycle; undo that decision instead" in str(raised.value)
+    assert [d["id"] for d in graph.decisions()] == [split["id"]]
+
+
+def test_merging_a_firm_whose_people_are_split_is_rejected(loaded):
+    settings, graph = loaded
+    pipeline.merge(settings, graph, KEEP, SAME, by="analyst")
+    person = "Person:王海东@Firm:威海蓝湾海洋科技有限公司"
+    split = pipeline.split(settings, graph, person, [B], by="analyst").decision
+
+    _store_texts(settings, {"https://news.example.cn/f.html": "蓝湾海洋科技有限公司研发海带养殖技术。"})
+    pipeline.load_pending(settings, graph)
+    with pytest.raises(DecisionError) as raised:
+        pipeline.merge(settings, graph, "Firm:蓝湾海洋科技有限公司", KEEP, by="analyst")
+
+    assert str(raised.value).startswith(
+        f"cannot merge {KEEP!r} into 'Firm:蓝湾海洋科技有限公司': split {split['id']} tells apart"
+    )
+
+
+def test_opposite_merges_at_once_record_one(loaded):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bluecarbon.errors import GraphError
+
+    settings, graph = loaded
+
+    def attempt(pair):
+        try:
+            return graph.record_merge(*pair, by="analyst")
+        except GraphError as error:
+            return error
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(attempt, [(KEEP, SAME), (SAME, KEEP)]))
+
+    recorded = [r for r in results if isinstance(r, dict)]
+    assert len(recorded) == 1
+    assert [d["id"] for d in graph.decisions()] == [recorded[0]["id"]]
+
+
+def test_too_long_notes_and_keys_are_rejected(loaded):
+    settings, graph = loaded
+    with pytest.raises(DecisionError) as raised:
+        pipeline.merge(settings, graph, KEEP, SAME, by="analyst", note="长" * 2001)
+    assert str(raised.value) == "the note is 2001 characters long; use at most 2000"
+    with pytest.raises(DecisionError) as raised:
+        pipeline.merge(settings, graph, KEEP, "Firm:" + "长" * 2000, by="analyst")
+    assert "is longer than any entity key" in str(raised.value)
+    assert graph.decisions() == []
