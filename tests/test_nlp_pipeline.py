@@ -15,7 +15,7 @@ def _mentions(text):
 def test_pipeline_components_in_order():
     nlp = load_pipeline()
     assert nlp.lang == "zh"
-    assert nlp.pipe_names == ["bc_tokens", "bc_organisations", "bc_people", "bc_technologies"]
+    assert nlp.pipe_names == ["bc_tokens", "bc_organisations", "bc_people", "bc_tagger", "bc_technologies"]
     assert load_pipeline() is nlp
 
 
