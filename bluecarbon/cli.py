@@ -261,7 +261,7 @@ def run_extract(args, settings: Settings) -> int:
     failed = 0
     for path in args.files:
         try:
-            text = nlp.read_input(Path(path))
+            text = _read_file(Path(path))
             if not text.strip():
                 print(f"warning: {path} is empty; nothing to extract", file=sys.stderr)
                 continue
@@ -286,6 +286,28 @@ def run_extract(args, settings: Settings) -> int:
         for entity in extraction.entities:
             print(json.dumps(entity.to_json(path), ensure_ascii=False))
     return 1 if failed else 0
+
+
+# PDF, DOCX and XLSX (ZIP), and DOC and XLS (OLE) files start with these.
+_DOCUMENT_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _read_file(path: Path) -> str:
+    """Return the text of a text, HTML, PDF or office file, read the way
+    the crawler reads documents."""
+    import nlp
+
+    try:
+        with path.open("rb") as file:
+            head = file.read(8)
+    except OSError:
+        head = b""  # nlp.read_input names the file and the problem
+    if not head.startswith(_DOCUMENT_MAGIC):
+        return nlp.read_input(path)
+    from crawlers.text import extract_text
+
+    text, _ = extract_text(path.read_bytes(), url=str(path), content_type=None)
+    return text
 
 
 def run_build(args, settings: Settings) -> int:

@@ -12,11 +12,17 @@ table is. Workbooks are read with xlrd.
 from __future__ import annotations
 
 import io
+import logging
 import struct
 
 from bluecarbon.errors import DocumentError
 
+logger = logging.getLogger(__name__)
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# More cells than any list of firms has; a larger workbook is rejected
+# before it fills memory.
+MAX_XLS_CELLS = 2_000_000
 WORD_MAGIC = 0xA5EC
 # fWhichTblStm and fEncrypted in FibBase's flags word.
 _TABLE_1 = 0x0200
@@ -183,33 +189,79 @@ def _clean(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+class _XlrdLog:
+    """A file-like sink for xlrd's warnings, which it otherwise prints on
+    standard output; they go to the debug log instead."""
+
+    def write(self, text: str) -> None:
+        if text.strip():
+            logger.debug("xlrd: %s", text.strip())
+
+
 def xls_rows(body: bytes, url: str) -> list[str]:
     """Return the rows of every sheet of an Excel 97-2003 workbook, cells
-    joined by tabs, or raise DocumentError."""
+    joined by tabs, or raise DocumentError.
+
+    Sheets are read one at a time with ragged rows, so a sheet with one
+    far cell is not padded to a full rectangle, and a workbook with more
+    than MAX_XLS_CELLS cells is rejected.
+    """
     import xlrd
 
+    lines: list[str] = []
+    cells = 0
     try:
-        book = xlrd.open_workbook(file_contents=body, on_demand=True)
+        book = xlrd.open_workbook(
+            file_contents=body, on_demand=True, ragged_rows=True, logfile=_XlrdLog()
+        )
+        try:
+            for index in range(book.nsheets):
+                sheet = book.sheet_by_index(index)
+                for row in range(sheet.nrows):
+                    values = sheet.row(row)
+                    cells += len(values)
+                    if cells > MAX_XLS_CELLS:
+                        raise DocumentError(
+                            f"{url} has more than {MAX_XLS_CELLS:,} cells; "
+                            "split the workbook or save the sheets that matter as CSV"
+                        )
+                    texts = (_cell_text(cell, book.datemode) for cell in values)
+                    line = "\t".join(text for text in texts if text)
+                    if line:
+                        lines.append(line)
+                book.unload_sheet(index)
+        finally:
+            book.release_resources()
+    except DocumentError:
+        raise
     except Exception as error:
-        # A damaged workbook can fail inside xlrd with errors of many types.
+        # A damaged workbook can fail inside xlrd with errors of many
+        # types, while the workbook opens or while a sheet is read.
         raise DocumentError(
             f"{url} is not a readable Excel 97-2003 workbook "
             f"({type(error).__name__}: {error}); open and re-save it as XLSX"
         ) from error
-    lines = []
-    try:
-        for sheet in book.sheets():
-            for row in range(sheet.nrows):
-                cells = [_cell_text(value) for value in sheet.row_values(row)]
-                line = "\t".join(cell for cell in cells if cell)
-                if line:
-                    lines.append(line)
-    finally:
-        book.release_resources()
     return lines
 
 
-def _cell_text(value) -> str:
+def _cell_text(cell, datemode: int) -> str:
+    """Return a cell's value as the sheet shows it: dates in ISO form,
+    TRUE or FALSE, whole numbers without a decimal point."""
+    import xlrd
+
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return ""
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return "TRUE" if cell.value else "FALSE"
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            moment = xlrd.xldate.xldate_as_datetime(cell.value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return str(cell.value)
+        if moment.time() == moment.min.time():
+            return moment.date().isoformat()
+        return moment.isoformat(sep=" ")
+    value = cell.value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()

@@ -49,6 +49,7 @@ KIND_DOCX = "docx"
 KIND_XLSX = "xlsx"
 KIND_DOC = "doc"
 KIND_XLS = "xls"
+_OFFICE_TYPES = ("application/msword", "application/vnd.ms-excel", "application/kswps")
 KIND_TEXT = "text"
 
 # Codecs to decode each declared charset with: supersets of the declared
@@ -263,10 +264,15 @@ def extract_text(
             f"{url} is a PDF without a text layer (a scan); run OCR on it "
             "and add the result as a file"
         )
-    if not text:
+    if not text and kind in (KIND_HTML, KIND_TEXT):
         raise DocumentError(
             f"{url} contains no readable text ({kind}); check that the "
             "page does not build its content with JavaScript"
+        )
+    if not text:
+        raise DocumentError(
+            f"{url} contains no readable text ({kind}); the document is empty "
+            "or holds only pictures"
         )
     _fill_metadata_from_text(text, meta)
     return text, meta
@@ -314,6 +320,11 @@ def detect_kind(body: bytes, *, url: str, content_type: str | None) -> str:
             "Excel document (a presentation?); save it as PDF first"
         )
     suffix = urlsplit(url).path.rsplit(".", 1)[-1].lower() if "." in url else ""
+    if body.lstrip().startswith(b"{\\rtf"):
+        raise DocumentError(
+            f"{url} is an RTF document (often saved with a .doc name), which "
+            "has no text extraction here; save it as DOCX or PDF"
+        )
     if mime in ("text/html", "application/xhtml+xml") or suffix in (
         "html",
         "htm",
@@ -337,9 +348,12 @@ def detect_kind(body: bytes, *, url: str, content_type: str | None) -> str:
         return KIND_TEXT
     if mime in ("application/xml", "application/json", "application/octet-stream"):
         return KIND_TEXT
+    # Export systems save tab-separated text under .xls and .doc names.
+    if mime in _OFFICE_TYPES or suffix in ("doc", "xls", "wps", "et"):
+        return KIND_TEXT
     raise DocumentError(
         f"{url} has Content-Type {mime!r}, which has no text extraction; "
-        "supported are HTML, PDF, DOCX and plain text"
+        "supported are HTML, PDF, DOCX, XLSX, DOC, XLS and plain text"
     )
 
 

@@ -105,3 +105,19 @@ def test_garbled_file_warned(tmp_path):
     assert "ok.txt" not in result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert {record["document"] for record in records} == {"ok.txt"}
+
+
+def test_extract_reads_office_files(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    fixtures = Path(__file__).parent / "fixtures" / "legacy"
+    shutil.copy(fixtures / "notice.doc", tmp_path / "notice.doc")
+    result = bluecarbon("extract", "notice.doc", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["name"] for r in records if r["type"] == "Firm"] == [
+        "威海蓝湾海洋科技有限公司",
+        "荣成海丰水产有限公司",
+        "威海碧波新材料股份有限公司",
+    ]

@@ -113,3 +113,74 @@ def test_folder_crawl_stores_doc_and_xls(tmp_path):
     notice = store.latest_version((folder / "notice.doc").as_uri())
     firms = [e.name for e in nlp.extract(store.read_text(notice)).entities if e.type == "Firm"]
     assert firms == ["威海蓝湾海洋科技有限公司", "荣成海丰水产有限公司", "威海碧波新材料股份有限公司"]
+
+
+def test_xls_dates_and_booleans_read_as_shown():
+    text, _ = extract_text(read("types.xls"), url="https://www.example.cn/types.xls", content_type=None)
+
+    # The percentage cell keeps its stored value; its format is not applied.
+    assert text == "企业名称\t成立日期\t是否高新\t占比\n威海蓝湾海洋科技有限公司\t2021-03-15\tTRUE\t0.12"
+
+
+def test_sparse_xls_is_not_padded_to_full_sheets():
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        text, _ = extract_text(read("sparse20.xls"), url="https://www.example.cn/s.xls", content_type=None)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    # 20 sheets, each with a cell in A1 and one at IV65536.
+    assert text == "\n".join(["威海蓝湾海洋科技有限公司", "末"] * 20)
+    assert peak < 100 * 2**20
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("bad_assert.xls", "AssertionError"),
+        ("bad_bof.xls", "XLRDError"),
+        ("bad_index.xls", "IndexError"),
+        ("bad_struct.xls", "error"),
+    ],
+)
+def test_damaged_xls_rejected_with_its_url(name, error):
+    url = f"https://www.example.cn/{name}"
+
+    with pytest.raises(DocumentError) as raised:
+        extract_text((FIXTURES / "damaged" / name).read_bytes(), url=url, content_type=None)
+
+    assert str(raised.value).startswith(f"{url} is not a readable Excel 97-2003 workbook ({error}")
+    assert str(raised.value).endswith("open and re-save it as XLSX")
+
+
+def test_folder_crawl_goes_on_after_a_damaged_xls(tmp_path):
+    import shutil
+
+    from crawlers import DocumentStore, crawl
+
+    folder = tmp_path / "attachments"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "damaged" / "bad_index.xls", folder / "a.xls")
+    shutil.copy(FIXTURES / "notice.doc", folder / "b.doc")
+
+    report = crawl([str(folder)], DocumentStore(tmp_path / "documents"))
+
+    assert report.outcomes == {(folder / "a.xls").as_uri(): "failed", (folder / "b.doc").as_uri(): "new"}
+
+
+def test_text_saved_under_office_names():
+    tsv = "企业名称\t所在区市\n荣成海丰水产有限公司\t荣成市\n".encode("gbk")
+    text, meta = extract_text(tsv, url="https://www.example.cn/export.xls", content_type="application/vnd.ms-excel")
+    # Plain text keeps its lines; runs of white space become one space.
+    assert text == "企业名称 所在区市\n荣成海丰水产有限公司 荣成市"
+    assert meta["kind"] == "text"
+
+    with pytest.raises(DocumentError) as raised:
+        extract_text(b"{\\rtf1\\ansi \\'cd\\'fe}", url="https://www.example.cn/r.doc", content_type="application/msword")
+    assert str(raised.value) == (
+        "https://www.example.cn/r.doc is an RTF document (often saved with a .doc name), "
+        "which has no text extraction here; save it as DOCX or PDF"
+    )
