@@ -266,6 +266,7 @@ def _drop_people_named_like_organisations(mentions: list[DocMention]) -> list[Do
 
 
 _BRACKETED_CJK = re.compile(f"（([{CJK}]{{2,8}})）")
+_BRACKETED_ACRONYM = re.compile(r"（([A-Z][A-Za-z]{1,7})）")
 
 
 def _bracketed_names(mentions: list[DocMention], text: str) -> None:
@@ -279,7 +280,7 @@ def _bracketed_names(mentions: list[DocMention], text: str) -> None:
         if inner is not None and inner.label == item.label and text[inner.end : inner.end + 1] == "）":
             renamed[inner.key] = item
             continue
-        match = re.match(r"（([A-Z][A-Za-z]{1,7})）", text[item.end :])
+        match = _BRACKETED_ACRONYM.match(text, item.end)
         if match:
             item.extra_aliases.append(match.group(1))
             continue

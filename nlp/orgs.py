@@ -51,6 +51,8 @@ _LEGAL_SUFFIX = re.compile(
 )
 _COUNTED = re.compile(r"\d+\s*(个|家|处|所|座)")
 _BRACKETED = re.compile(r"（[^（）]*）")
+_CJK_2_TO_4 = re.compile(f"[{CJK}]{{2,4}}")
+_DIGIT = re.compile(r"\d")
 _MEDIA_TAILS = ("报", "网", "杂志", "保险报", "日报", "晚报", "出版社", "学报", "电视台")
 _COORDINATED_STATION = re.compile(
     f"((?:[{CJK}]{{2,3}}、)+)([{CJK}]{{2,3}})(院士|教授|专家)(工作站|实验室|工作室)"
@@ -227,7 +229,7 @@ def _is_place_qualifier(content: str, resources: Resources) -> bool:
         return True
     if content in _NOT_QUALIFIERS or any(word in content for word in ("简称", "年", "以下")):
         return False
-    return bool(re.fullmatch(f"[{CJK}]{{2,4}}", content))
+    return bool(_CJK_2_TO_4.fullmatch(content))
 
 
 def _walk_left(text: str, tokens: TokenTable, covering: list[int], start: int, resources: Resources) -> int:
@@ -394,7 +396,7 @@ def _acceptable(name, suffix, before_suffix, resources, tokens, starts) -> bool:
         return False
     if name.startswith(_GRADES) and not suffix_kind_is_department(suffix, resources):
         return False  # 国家级开发区管委 is one body, 省级重点实验室 a category
-    if "领域" in name or re.search(r"\d", name) and suffix_kind_is_department(suffix, resources):
+    if "领域" in name or _DIGIT.search(name) and suffix_kind_is_department(suffix, resources):
         return False
     core = _core(name, suffix, resources)
     if not core:
