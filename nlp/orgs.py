@@ -238,7 +238,8 @@ def _walk_left(text: str, tokens: TokenTable, covering: list[int], start: int, r
     collected = 0
     reached_place = False
     words, starts = tokens.words, tokens.starts
-    titles, word_tags, gazetteer = resources.titles, resources.word_tags, resources.gazetteer
+    gazetteer = resources.gazetteer
+    word_info = _word_infos(resources)
     while position > 0 and start - position < MAX_NAME:
         before = text[position - 1]
         if before == "）":
@@ -252,38 +253,36 @@ def _walk_left(text: str, tokens: TokenTable, covering: list[int], start: int, r
         index = covering[position - 1]
         word_start = starts[index]
         word = text[word_start:position]
-        if not _NAME_WORD.fullmatch(word):
-            break
-        if word in titles or word in ("委员", "党委委员", "党组成员", "党组书记"):
-            break
-        if word.isdigit() or word in ("年", "年度", "月", "日"):
-            break
-        if word in _PARTY_COMMITTEES and collected:
+        info = word_info.get(word)
+        if info is None:
+            info = _word_info(word, resources)
+        stop, party, is_place, org_end, conjunction, trigger, in_name_verb, measure, glued, stop_tag, single_stop_tag = info
+        if stop:
+            break  # not a name word, a title, a number or a date word
+        if party and collected:
             break  # 市委市政府 is two bodies
-        tag = word_tags.get(word)
-        is_place = _is_place_word(word, resources)
         if collected and _bare_region_start(text, tokens, covering, position) and not is_place:
             break  # only a place name can precede a bare 市…/省…
-        if reached_place and not is_place and not _ORG_END.search(word) and words[index] not in gazetteer:
+        if reached_place and not is_place and not org_end and words[index] not in gazetteer:
             break  # a name starts with its place: 访烟台中集…, but 人民银行威海市…
-        if word in _CONJUNCTIONS:
+        if conjunction:
             # 工业和信息化局 keeps its 和; 实验室和…中心 is two names.
             if _ends_with_entity(text, word_start, resources) or not collected:
                 break
-        elif word in resources.triggers and (collected or word not in resources.in_name_verbs):
+        elif trigger and (collected or not in_name_verb):
             break  # a verb right before the suffix may belong to it: 建设局
-        elif tag is None and word[0] in _MEASURE_WORDS and word_start > 0 and text[word_start - 1].isdigit():
+        elif measure and word_start > 0 and text[word_start - 1].isdigit():
             break  # 12家为…中心: a count and the verb glued after it
-        elif tag is None and len(word) >= 2 and word[0] in _GLUED_FUNCTION and collected:
+        elif glued and collected:
             position = word_start + 1
             break
-        elif tag and tag.startswith(_STOP_TAGS) and word not in resources.in_name_verbs:
+        elif stop_tag:
             token = tokens[index]
             if not _single_char_run(text, tokens, covering, token, resources) and not _after_city(
                 tokens, covering, token, resources
             ):
                 break
-        elif tag and len(word) == 1 and tag.startswith(_SINGLE_STOP_TAGS) and collected:
+        elif single_stop_tag and collected:
             token = tokens[index]
             if not _single_char_run(text, tokens, covering, token, resources) and not _after_city(
                 tokens, covering, token, resources
@@ -296,6 +295,45 @@ def _walk_left(text: str, tokens: TokenTable, covering: list[int], start: int, r
         if entry is not None and entry[0] != "place":
             break  # a known organisation heads the name: 中科院海洋大科学中心
     return position
+
+
+_WORD_INFOS: dict[int, dict[str, tuple]] = {}
+
+
+def _word_infos(resources: Resources) -> dict[str, tuple]:
+    infos = _WORD_INFOS.get(id(resources))
+    if infos is None or len(infos) > 200_000:
+        infos = _WORD_INFOS[id(resources)] = {}
+    return infos
+
+
+def _word_info(word: str, resources: Resources) -> tuple:
+    """Return and cache what :func:`_walk_left` needs to know about ``word``
+    apart from its context, in the order that function unpacks it."""
+    tag = resources.word_tags.get(word)
+    in_name_verb = word in resources.in_name_verbs
+    stop = (
+        not _NAME_WORD.fullmatch(word)
+        or word in resources.titles
+        or word in ("委员", "党委委员", "党组成员", "党组书记")
+        or word.isdigit()
+        or word in ("年", "年度", "月", "日")
+    )
+    info = (
+        stop,
+        word in _PARTY_COMMITTEES,
+        _is_place_word(word, resources),
+        bool(_ORG_END.search(word)),
+        word in _CONJUNCTIONS,
+        word in resources.triggers,
+        in_name_verb,
+        tag is None and word[0] in _MEASURE_WORDS,
+        tag is None and len(word) >= 2 and word[0] in _GLUED_FUNCTION,
+        bool(tag) and tag.startswith(_STOP_TAGS) and not in_name_verb,
+        bool(tag) and len(word) == 1 and tag.startswith(_SINGLE_STOP_TAGS),
+    )
+    _word_infos(resources)[word] = info
+    return info
 
 
 def _is_place_word(word: str, resources: Resources) -> bool:
