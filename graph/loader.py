@@ -1,7 +1,7 @@
 """Load one document version and its extraction into the graph.
 
 The writes are batched ``UNWIND $rows`` statements on constrained keys,
-run a few thousand rows to a managed transaction. Every statement sets
+up to ROWS_PER_TRANSACTION rows to a managed transaction. Every statement sets
 values that depend only on the input, so a load killed part-way and run
 again ends with the same graph as one uninterrupted load. The version is
 marked ``complete`` in the same transaction as the final status update;
@@ -35,8 +35,8 @@ log = logging.getLogger(__name__)
 
 # Rows per UNWIND statement and per transaction of the fact writes. Each
 # statement is one Bolt message, which ArcadeDB 26.10.2 drops without a
-# response above 16 MiB (see GraphStore.read_chunked); 2,000 Evidence rows
-# with sentences of a few hundred characters are well below that.
+# response above 16 MiB (see GraphStore.read_chunked). 2,000 Evidence rows
+# with sentences of a few hundred characters take a few MiB.
 BATCH_SIZE = 2000
 ROWS_PER_TRANSACTION = 10000
 
@@ -60,10 +60,12 @@ MERGE (p:Place {key: row.key})
 SET p.name = row.name
 """
 
-# The statements take each row as a list rather than a map: the Bolt
-# driver packs and ArcadeDB unpacks every map key of every row, which
-# costs about as much as writing the row (measured with ArcadeDB
-# 26.10.2.post1). The *_FIELDS tuples name the list positions.
+# The statements take each row as a list rather than a map, because the
+# Bolt driver packs and the server unpacks every map key of every row.
+# With ArcadeDB 26.10.2.post1, sending Evidence rows as 13-key maps cost a
+# third as much server time as creating the nodes, and as lists a quarter
+# of that (bench/graph_load.py corpus, 2 cores). The *_FIELDS tuples name
+# the list positions.
 MENTION_FIELDS = (
     "name",
     "aliases",

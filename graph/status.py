@@ -52,8 +52,8 @@ class VersionState:
 
 @dataclass
 class KnownRows:
-    """What the load of ``version`` wrote or read back while writing, so
-    that :func:`recompute` need not read it again."""
+    """Rows of one version that its load wrote or got back from its
+    writes, which :func:`recompute` then need not read."""
 
     version: str
     # Mention and evidence rows of ``version`` as _read_mentions and
@@ -397,9 +397,9 @@ def _fact_status(
 
 
 class StatementWriter:
-    """Collects ``UNWIND $rows`` statements and runs them in transactions
-    of at most ``rows_per_transaction`` rows, each statement with at most
-    ``rows_per_statement`` rows.
+    """A queue of ``UNWIND $rows`` statements, run in transactions of at
+    most ``rows_per_transaction`` rows with at most ``rows_per_statement``
+    rows to a statement.
 
     A statement's result rows go to its ``on_result`` callback once its
     transaction has committed.
