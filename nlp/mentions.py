@@ -119,11 +119,27 @@ def evidence_at(norm: NormText, start: int, end: int) -> Evidence:
     return Evidence(sentence=found[0], start=found[1], end=found[2])
 
 
-def occurrences(text: str, needle: str) -> list[int]:
-    """Return the start of every non-overlapping occurrence of ``needle``."""
-    positions = []
-    start = text.find(needle)
-    while start >= 0:
-        positions.append(start)
-        start = text.find(needle, start + len(needle))
-    return positions
+# The occurrences found in the last text searched, by needle. Alias search
+# and removal checks look for the same names again, and each search scans
+# the whole document.
+_OCCURRENCE_CACHE: dict[int, tuple[str, dict[str, tuple[int, ...]]]] = {}
+
+
+def occurrences(text: str, needle: str) -> tuple[int, ...]:
+    """Return the start of every non-overlapping occurrence of ``needle``.
+
+    The result is shared between callers, so it is a tuple.
+    """
+    cached = _OCCURRENCE_CACHE.get(id(text))
+    if cached is None or cached[0] is not text:
+        _OCCURRENCE_CACHE.clear()
+        cached = _OCCURRENCE_CACHE[id(text)] = (text, {})
+    found = cached[1].get(needle)
+    if found is None:
+        positions = []
+        start = text.find(needle)
+        while start >= 0:
+            positions.append(start)
+            start = text.find(needle, start + len(needle))
+        found = cached[1][needle] = tuple(positions)
+    return found
