@@ -125,29 +125,50 @@ def _walk_left(text, tokens, covering, start, resources) -> int:
     # NOTE: a facility or place noun in front of a technology stays in its
     # name (海洋牧场海水淡化…装置), because nothing marks where the name starts.
     position = start
+    starts = tokens.starts
+    stops = _stop_words(resources)
     while position > 0 and start - position < MAX_TECH:
         before = text[position - 1]
         if not _NAME_CHAR.match(before):
             break
-        token = tokens[covering[position - 1]]
-        word = text[token.start : position]
-        if word in _OPENERS or word in _ADVERB_OPENERS:
-            break
-        if word in resources.triggers and word not in _TECH_VERBS:
-            break
-        tag = resources.word_tags.get(word) or ""
-        numeral_word = tag == "m" and len(word) >= 3 and not word.startswith("第")  # 多层次
-        # jieba tags 近海, 沿海 and 外海 as locality words but 深海 and 远海
-        # as places, and all of them name the sea area a device is for.
-        sea_area = tag == "f" and len(word) == 2 and word.endswith("海")
-        if tag.startswith(_STOP_TAGS) and word not in _TECH_VERBS and not numeral_word and not sea_area:
+        token_start = starts[covering[position - 1]]
+        word = text[token_start:position]
+        stop = stops.get(word)
+        if stop is None:
+            stop = stops[word] = _ends_name(word, resources)
+        if stop:
             break
         # The visible length is at most twice the length, so short spans
         # need no count.
-        if 2 * (start - token.start) > MAX_TECH and _visible_length(text[token.start : start]) > MAX_TECH:
+        if 2 * (start - token_start) > MAX_TECH and _visible_length(text[token_start:start]) > MAX_TECH:
             break
-        position = token.start
+        position = token_start
     return position
+
+
+_STOP_WORDS: dict[int, dict[str, bool]] = {}
+
+
+def _stop_words(resources: Resources) -> dict[str, bool]:
+    """Return the cache of :func:`_ends_name` results for ``resources``."""
+    stops = _STOP_WORDS.get(id(resources))
+    if stops is None or len(stops) > 200_000:
+        stops = _STOP_WORDS[id(resources)] = {}
+    return stops
+
+
+def _ends_name(word: str, resources: Resources) -> bool:
+    """Decide whether ``word`` ends a technology name read leftwards."""
+    if word in _OPENERS or word in _ADVERB_OPENERS:
+        return True
+    if word in resources.triggers and word not in _TECH_VERBS:
+        return True
+    tag = resources.word_tags.get(word) or ""
+    numeral_word = tag == "m" and len(word) >= 3 and not word.startswith("第")  # 多层次
+    # jieba tags 近海, 沿海 and 外海 as locality words but 深海 and 远海
+    # as places, and all of them name the sea area a device is for.
+    sea_area = tag == "f" and len(word) == 2 and word.endswith("海")
+    return tag.startswith(_STOP_TAGS) and word not in _TECH_VERBS and not numeral_word and not sea_area
 
 
 def _strip_leading_verbs(tokens, covering, start, suffix_start, resources) -> int:
