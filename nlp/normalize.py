@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html.entities import name2codepoint
 
 from opencc import OpenCC
 
@@ -34,7 +35,9 @@ _BLOCK_TAG = re.compile(
     r"</?(?:p|div|br|h[1-6]|li|ul|ol|tr|td|th|table|section|article|header|footer|nav|title|dd|dt|blockquote)\b[^<>]{0,400}>",
     re.IGNORECASE,
 )
-_ENTITY = re.compile(r"&(nbsp|ensp|emsp|amp|lt|gt|quot|apos|#\d{1,6}|#x[0-9a-fA-F]{1,5});")
+# Numeric references and the named entities of HTML 4 (&ldquo;, &mdash;);
+# a name that HTML 4 does not define is left as it is.
+_ENTITY = re.compile(r"&(#\d{1,6}|#x[0-9a-fA-F]{1,5}|[A-Za-z][A-Za-z0-9]{1,9});")
 _ENTITY_CHARS = {"nbsp": " ", "ensp": " ", "emsp": " ", "amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _DELETED = re.compile(
     r"<[a-zA-Z/!][^<>\n]{0,400}>"  # HTML tags
@@ -159,7 +162,11 @@ def _entity_char(name: str) -> str:
         return chr(int(name[2:], 16))
     if name.startswith("#"):
         return chr(int(name[1:]))
-    return _ENTITY_CHARS[name]
+    if name in _ENTITY_CHARS:
+        return _ENTITY_CHARS[name]
+    if name in name2codepoint:
+        return chr(name2codepoint[name])
+    raise ValueError(f"unknown HTML entity &{name};")
 
 
 def _deleted_mask(text: str) -> tuple[bytearray, dict[int, str]]:
