@@ -17,6 +17,7 @@ import re
 from bluecarbon.model import PERSON
 from nlp.candidates import Mention, TokenTable
 from nlp.matching import TermIndex
+from nlp.namecues import REGIONAL_SURNAMES, STANDARD_COMPOUND_SURNAMES, find_labelled_people
 from nlp.normalize import CJK
 from nlp.resources import Resources
 
@@ -47,9 +48,10 @@ _SUFFIX_CHARS = set("局院所司会委厅部区市省县镇村站场港湾岛�
 
 
 def _surname_length(text: str, position: int, resources: Resources) -> int:
-    if text[position : position + 2] in resources.compound_surnames:
+    pair = text[position : position + 2]
+    if pair in resources.compound_surnames or pair in STANDARD_COMPOUND_SURNAMES:
         return 2
-    if position < len(text) and text[position] in resources.surnames:
+    if position < len(text) and (text[position] in resources.surnames or text[position] in REGIONAL_SURNAMES):
         return 1
     return 0
 
@@ -88,6 +90,8 @@ def _plausible_name(name: str, resources: Resources) -> bool:
     head_tag = resources.word_tags.get(name[:2]) if surname == 1 and len(name) == 3 else None
     if head_tag and head_tag[0] in "vcdprua" and not head_tag.startswith("nr"):
         return False
+    if head_tag and not head_tag.startswith("nr") and resources.word_tags.get(name[2], "")[:1] in ("p", "c", "u"):
+        return False  # 单位由: a common word and a preposition, not a given name
     return True
 
 
@@ -286,6 +290,7 @@ def find_byline_people(flat: str, resources: Resources) -> list[Mention]:
                 position += 1
     mentions.extend(_name_lines(flat, resources))
     mentions.extend(_profile_and_speaker_lines(flat, resources))
+    mentions.extend(find_labelled_people(flat, resources))
     return mentions
 
 
