@@ -16,6 +16,14 @@ from bluecarbon.model import DEPARTMENT, FIRM, INSTITUTE
 from nlp.candidates import Mention, Token, TokenTable
 from nlp.matching import TermIndex, is_subsequence
 from nlp.normalize import CJK
+from nlp.orgcues import (
+    LEFT_STOP_WORDS,
+    adjust_kind,
+    branch_mentions,
+    extend_over_nominal_verb,
+    extend_split_place,
+    is_false_numeral,
+)
 from nlp.resources import Resources
 
 MAX_NAME = 34
@@ -80,6 +88,8 @@ def find_organisations(text: str, tokens: TokenTable, resources: Resources) -> l
         end = _extend_qualifier(text, end, resources, places_only=suffix.endswith("公司"))
         name_start = _walk_left(text, tokens, covering, start, resources)
         name_start = _strip_leading(text, tokens, starts, name_start, start, resources)
+        name_start = extend_over_nominal_verb(text, tokens, name_start, start, resources)
+        name_start = extend_split_place(text, name_start, resources)
         if end > suffix_end and _short_name_in_brackets(text[suffix_end + 1 : end - 1], text[name_start:suffix_end], resources):
             end = suffix_end
         while name_start < start and (text[name_start].isdigit() or text[name_start] in "·-"):
@@ -91,13 +101,16 @@ def find_organisations(text: str, tokens: TokenTable, resources: Resources) -> l
             continue  # 中国银行保险报; 示范基地9个 counts a category
         if not _acceptable(name, suffix, text[name_start:start], resources, tokens, starts):
             continue
-        kind = _classify(name, suffix, suffix_kind[suffix])
+        kind = adjust_kind(name, _classify(name, suffix, suffix_kind[suffix]), text[max(0, name_start - 4) : name_start], resources)
+        if kind is None:
+            continue
         mention = Mention(kind, name_start, end, name, name, rule="suffix")
         if is_short_form(text, name_start, name, resources):
             mention.short_form = "province" if name.startswith("省") else "city"
         elif name.startswith(("市", "省")) and not name.startswith(("市场", "省级", "市级")):
             continue  # a fragment such as 市人民政府 cut from 各区市人民政府
         mentions.append(mention)
+    mentions.extend(branch_mentions(text, mentions, resources))
     mentions = _expand_shared_heads(text, mentions, resources)
     mentions.extend(_institute_sections(text, resources))
     mentions.extend(_coordinated_stations(text, resources))
@@ -316,6 +329,7 @@ def _word_info(word: str, resources: Resources) -> tuple:
         not _NAME_WORD.fullmatch(word)
         or word in resources.titles
         or word in ("委员", "党委委员", "党组成员", "党组书记")
+        or word in LEFT_STOP_WORDS
         or word.isdigit()
         or word in ("年", "年度", "月", "日")
     )
@@ -329,7 +343,7 @@ def _word_info(word: str, resources: Resources) -> tuple:
         in_name_verb,
         tag is None and word[0] in _MEASURE_WORDS,
         tag is None and len(word) >= 2 and word[0] in _GLUED_FUNCTION,
-        bool(tag) and tag.startswith(_STOP_TAGS) and not in_name_verb,
+        bool(tag) and tag.startswith(_STOP_TAGS) and not in_name_verb and not is_false_numeral(word, tag),
         bool(tag) and len(word) == 1 and tag.startswith(_SINGLE_STOP_TAGS),
     )
     _word_infos(resources)[word] = info
