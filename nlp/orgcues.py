@@ -23,6 +23,15 @@ from nlp.candidates import Mention, TokenTable
 from nlp.normalize import CJK
 from nlp.resources import Resources
 
+# Suffixes of test and demonstration sites, which are institutes, in
+# addition to those of the lexicon.
+EXTRA_SUFFIXES = {
+    "试验基地": INSTITUTE,
+    "实验基地": INSTITUTE,
+    "实验站": INSTITUTE,
+    "试验站": INSTITUTE,
+    "分中心": INSTITUTE,
+}
 # Words that end the leftward walk: what precedes them is the owner or
 # the verb of a subsidiary, not part of its name.
 LEFT_STOP_WORDS = frozenset(

@@ -17,6 +17,7 @@ from nlp.candidates import Mention, Token, TokenTable
 from nlp.matching import TermIndex, is_subsequence
 from nlp.normalize import CJK
 from nlp.orgcues import (
+    EXTRA_SUFFIXES,
     LEFT_STOP_WORDS,
     adjust_kind,
     branch_mentions,
@@ -68,14 +69,23 @@ _COORDINATED_STATION = re.compile(
 
 
 _INDEX_CACHE: dict[int, TermIndex] = {}
+_SUFFIX_KINDS: dict[int, dict[str, str]] = {}
+
+
+def _suffix_kinds(resources: Resources) -> dict[str, str]:
+    kinds = _SUFFIX_KINDS.get(id(resources))
+    if kinds is None:
+        kinds = _SUFFIX_KINDS[id(resources)] = {**EXTRA_SUFFIXES, **resources.org_suffix_kinds}
+    return kinds
 
 
 def find_organisations(text: str, tokens: TokenTable, resources: Resources) -> list[Mention]:
     """Return organisation mentions in one paragraph."""
     index = _INDEX_CACHE.get(id(resources))
     if index is None:
-        index = _INDEX_CACHE[id(resources)] = TermIndex(suffix for suffix, _ in resources.org_suffixes)
-    suffix_kind = resources.org_suffix_kinds
+        suffixes = [suffix for suffix, _ in resources.org_suffixes] + list(EXTRA_SUFFIXES)
+        index = _INDEX_CACHE[id(resources)] = TermIndex(suffixes)
+    suffix_kind = _suffix_kinds(resources)
     starts = tokens.index_at_start
     ends = tokens.index_at_end
     covering = tokens.covering

@@ -111,7 +111,9 @@ def _name_after(text: str, position: int, tokens: TokenTable, resources: Resourc
     short_name = text[position : position + surname + 1]
     if len(long_name) == surname + 2 and _CJK_CHAR.match(long_name[-1]):
         third = long_name[-1]
-        if third not in _AFTER_NAME and not _starts_speech(text, position + surname + 1, resources):
+        # 南宫浩博士: the third character may open a title, not end the name.
+        title_follows = _title_index(resources).match_at(text, position + surname + 1) is not None
+        if third not in _AFTER_NAME and not title_follows and not _starts_speech(text, position + surname + 1, resources):
             if plausible_name(long_name, resources):
                 return long_name
     if len(short_name) == surname + 1 and plausible_name(short_name, resources):
