@@ -62,10 +62,10 @@ SET p.name = row.name
 
 # The statements take each row as a list rather than a map, because the
 # Bolt driver packs and the server unpacks every map key of every row.
-# With ArcadeDB 26.10.2.post1, sending Evidence rows as 13-key maps cost a
-# third as much server time as creating the nodes, and as lists a quarter
-# of that (bench/graph_load.py corpus, 2 cores). The *_FIELDS tuples name
-# the list positions.
+# With ArcadeDB 26.10.2.post1, sending Evidence rows as 13-key maps cost
+# about a third as much server time as creating the nodes, and as lists
+# about a quarter of that (bench/graph_load.py corpus, 2 cores). The
+# *_FIELDS tuples name the list positions.
 MENTION_FIELDS = (
     "name",
     "aliases",
@@ -78,7 +78,7 @@ MENTION_FIELDS = (
     "confidence",
 )
 # The other Evidence properties (kind, extractor_version, head_label,
-# tail_label) are the same for a whole statement and come in $shared.
+# tail_label) are the same for a whole statement and come in $common.
 EVIDENCE_FIELDS = (
     "fact",
     "sentence",
@@ -87,7 +87,7 @@ EVIDENCE_FIELDS = (
     "extracted_status",
     "confidence",
 )
-EVIDENCE_SHARED_FIELDS = ("kind", "extractor_version", "head_label", "tail_label")
+EVIDENCE_COMMON_FIELDS = ("kind", "extractor_version", "head_label", "tail_label")
 
 
 def _set_fields(variable: str, fields: tuple[str, ...]) -> str:
@@ -102,13 +102,13 @@ _EXTRACTED = MENTION_FIELDS.index("extracted_status") + 1
 _NEW_PROPS = len(MENTION_FIELDS) + 1
 _EVIDENCE_EXTRACTED = EVIDENCE_FIELDS.index("extracted_status") + 1
 
-# Both forms return the rows that graph.status cannot take from the plan:
-# a mention whose stored status is not its extracted status, and, with
-# shared = true, an entity that existed before or that other versions
-# mention too, whose properties graph.status derives from all its
-# mentions. A row is [key, *MENTION_FIELDS, properties], where the
-# properties are those derived from this mention alone
-# (graph.status.new_entity_props), which a new node gets at once.
+# Both forms return the rows that graph.status cannot take from the plan.
+# A row comes back when the mention's stored status is not its extracted
+# status, or, with shared = true, when the entity existed before or other
+# versions mention it too. graph.status then derives that entity's
+# properties from all its mentions. A row is [key, *MENTION_FIELDS,
+# properties], where the properties are those derived from this mention
+# alone (graph.status.new_entity_props), which a new node gets at once.
 def _entities_query(label: str, fresh: bool) -> str:
     if fresh:
         mention = (
@@ -143,7 +143,7 @@ MATCH (v:DocumentVersion {{key: $version}})
 UNWIND $rows AS row
 MERGE (e:Evidence {{key: row[0]}})
 ON CREATE SET e.status = row[{_EVIDENCE_EXTRACTED}]
-SET {_set_fields("e", EVIDENCE_FIELDS)}, e += $shared, e.extraction = $digest
+SET {_set_fields("e", EVIDENCE_FIELDS)}, e += $common, e.extraction = $digest
 MERGE (e)-[:FROM_VERSION]->(v)
 WITH e, row
 WHERE coalesce(e.status, '') <> row[{_EVIDENCE_EXTRACTED}]
@@ -156,7 +156,7 @@ _EVIDENCE_FRESH = f"""
 MATCH (v:DocumentVersion {{key: $version}})
 UNWIND $rows AS row
 CREATE (e:Evidence {{key: row[0]}})
-SET {_set_fields("e", EVIDENCE_FIELDS)}, e += $shared, e.extraction = $digest,
+SET {_set_fields("e", EVIDENCE_FIELDS)}, e += $common, e.extraction = $digest,
     e.status = row[{_EVIDENCE_EXTRACTED}]
 CREATE (e)-[:FROM_VERSION]->(v)
 """
@@ -234,7 +234,6 @@ def _write_facts(
     evidence_statuses: dict[str, dict] = {}
     # Entities that existed before this load or have other mentions.
     shared: set[tuple[str, str]] = set()
-    stored_relationships: dict[str, dict] = {}
     new_props = {
         (label, row["key"]): new_entity_props(row["props"], plan.version)
         for label, rows in plan.entities.items()
@@ -275,47 +274,21 @@ def _write_facts(
         for row in rows:
             evidence_statuses[row["key"]] = _status_of(row)
 
-    for shared_props, rows in _evidence_groups(plan.evidence):
+    for common_props, rows in _evidence_groups(plan.evidence):
         writer.add(
             _EVIDENCE_FRESH if fresh else _EVIDENCE,
             rows,
             on_result=add_evidence,
             version=version_key,
             digest=plan.digest,
-            shared=shared_props,
+            common=common_props,
         )
     # Entities and evidence commit before the relationships are written,
     # so a load can be killed between the two (tests/test_graph_crash.py
     # does).
     writer.flush()
-    for (type_, head_label, tail_label), rows in sorted(plan.relationships.items()):
-        query = _RELATIONSHIPS.format(
-            type=type_, head_label=head_label, tail_label=tail_label
-        )
+    stored_relationships = _write_relationships(writer, plan)
 
-        def add_relationships(rows: list[dict], type_: str = type_) -> None:
-            for row in rows:
-                fact = keys.relation_fact(type_, row["head"], row["tail"])
-                stored_relationships[fact] = {
-                    "status": row["status"],
-                    "removed_on": row["removed_on"],
-                }
-
-        writer.add(
-            query,
-            [[row["head"], row["tail"]] for row in rows],
-            on_result=add_relationships,
-        )
-    writer.flush()
-
-    # Relationships the statements did not return are current with no
-    # removed_on.
-    for (type_, _, _), rows in plan.relationships.items():
-        for row in rows:
-            fact = keys.relation_fact(type_, row["head"], row["tail"])
-            stored_relationships.setdefault(
-                fact, {"status": "current", "removed_on": None}
-            )
     mentions, evidence = _known_rows(
         plan, version_key, mention_statuses, evidence_statuses
     )
@@ -341,6 +314,37 @@ def _write_facts(
     )
 
 
+def _write_relationships(writer: StatementWriter, plan: LoadPlan) -> dict[str, dict]:
+    """Merge the relationships of ``plan`` and return their stored
+    statuses: fact -> {"status", "removed_on"}."""
+    stored: dict[str, dict] = {}
+    for (type_, head_label, tail_label), rows in sorted(plan.relationships.items()):
+        query = _RELATIONSHIPS.format(
+            type=type_, head_label=head_label, tail_label=tail_label
+        )
+
+        def add_stored(rows: list[dict], type_: str = type_) -> None:
+            for row in rows:
+                fact = keys.relation_fact(type_, row["head"], row["tail"])
+                stored[fact] = {
+                    "status": row["status"],
+                    "removed_on": row["removed_on"],
+                }
+
+        writer.add(
+            query, [[row["head"], row["tail"]] for row in rows], on_result=add_stored
+        )
+    writer.flush()
+
+    # Relationships the statements did not return are current with no
+    # removed_on.
+    for (type_, _, _), rows in plan.relationships.items():
+        for row in rows:
+            fact = keys.relation_fact(type_, row["head"], row["tail"])
+            stored.setdefault(fact, {"status": "current", "removed_on": None})
+    return stored
+
+
 def _status_of(row: dict) -> dict:
     return {
         "status": row["status"],
@@ -359,11 +363,11 @@ def _evidence_groups(evidence: list[dict]) -> list[tuple[dict, list[list]]]:
     groups: dict[tuple, list[list]] = {}
     for row in evidence:
         props = row["props"]
-        shared = tuple(props.get(name) for name in EVIDENCE_SHARED_FIELDS)
-        groups.setdefault(shared, []).append(_row(row["key"], props, EVIDENCE_FIELDS))
+        common = tuple(props.get(name) for name in EVIDENCE_COMMON_FIELDS)
+        groups.setdefault(common, []).append(_row(row["key"], props, EVIDENCE_FIELDS))
     return [
-        (dict(zip(EVIDENCE_SHARED_FIELDS, shared)), rows)
-        for shared, rows in sorted(groups.items(), key=lambda item: repr(item[0]))
+        (dict(zip(EVIDENCE_COMMON_FIELDS, common)), rows)
+        for common, rows in sorted(groups.items(), key=lambda item: repr(item[0]))
     ]
 
 

@@ -455,7 +455,9 @@ def _version_changed(version: VersionState) -> bool:
     )
 
 
-def _write_versions(writer: StatementWriter, documents: dict[str, DocumentState]) -> None:
+def _write_versions(
+    writer: StatementWriter, documents: dict[str, DocumentState]
+) -> None:
     rows = [
         {
             "key": version.key,
@@ -475,7 +477,9 @@ def _write_versions(writer: StatementWriter, documents: dict[str, DocumentState]
     )
 
 
-def _write_documents(writer: StatementWriter, documents: dict[str, DocumentState]) -> None:
+def _write_documents(
+    writer: StatementWriter, documents: dict[str, DocumentState]
+) -> None:
     document_rows = []
     for document in documents.values():
         complete = sorted(
@@ -520,7 +524,9 @@ def _changed(stored: dict | None, props: dict) -> bool:
     return any(stored.get(name) != value for name, value in props.items())
 
 
-def _write_mentions(writer: StatementWriter, mentions: list[dict], statuses: dict) -> None:
+def _write_mentions(
+    writer: StatementWriter, mentions: list[dict], statuses: dict
+) -> None:
     by_label: dict[str, list[dict]] = defaultdict(list)
     for row in mentions:
         props = _status_props(statuses[(row["key"], row["version"])])
@@ -537,7 +543,9 @@ def _write_mentions(writer: StatementWriter, mentions: list[dict], statuses: dic
         )
 
 
-def _write_evidence(writer: StatementWriter, evidence: list[dict], statuses: dict) -> None:
+def _write_evidence(
+    writer: StatementWriter, evidence: list[dict], statuses: dict
+) -> None:
     rows = []
     for row in evidence:
         props = _status_props(statuses[row["key"]])

@@ -134,7 +134,9 @@ def test_forced_reload_after_status_change(graph_store):
     corpus = [
         (version(url), Extraction(entities=[old])),
         (
-            SourceVersion(url=url, content_hash="sha-b", fetched_at="2024-02-01T08:00:00Z"),
+            SourceVersion(
+                url=url, content_hash="sha-b", fetched_at="2024-02-01T08:00:00Z"
+            ),
             Extraction(entities=[newer]),
         ),
     ]
