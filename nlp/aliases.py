@@ -25,8 +25,11 @@ from nlp.orgs import is_short_form
 from nlp.people import plausible_name
 from nlp.resources import Resources
 
+# The bracket may give the English name first:
+# （Weihai Kunpeng Marine Co., Ltd.，以下简称“鲲鹏科技”）.
 _DEFINITION = re.compile(
-    r"[（(]\s*(?:以下)?简称\s*[:：]?\s*[“\"「『]?([^”\"」』）)，,、]{1,16}?)[”\"」』]?\s*[）)]"
+    r"[（(]\s*(?:(?P<english>[A-Za-z][A-Za-z0-9&.,'\- ]{2,100}?)\s*[，,;；]\s*)?"
+    r"(?:以下)?简称\s*[:：]?\s*[“\"「『]?(?P<short>[^”\"」』）)，,、]{1,16}?)[”\"」』]?\s*[）)]"
 )
 _DEFINED_GENERIC = {"公司", "集团", "本公司", "该公司", "示范区", "本办法", "本规划", "本方案", "公益金"}
 
@@ -43,11 +46,13 @@ def link_definitions(text: str, mentions: list[DocMention]) -> None:
             ends.setdefault(item.end, item)
     owners: dict[str, DocMention] = {}
     for match in _DEFINITION.finditer(text):
-        short = match.group(1).strip()
+        short = match.group("short").strip()
         owner = ends.get(match.start()) or ends.get(match.start() - 1)
         if owner is None or short in _DEFINED_GENERIC or len(short) < 2:
             continue
         owner.extra_aliases.append(short)
+        if match.group("english") and owner.label in ORG_TYPES:
+            owner.extra_aliases.append(match.group("english").strip())
         if owner.label in ORG_TYPES:
             owners.setdefault(short, owner)
     for item in mentions:

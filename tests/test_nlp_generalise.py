@@ -145,3 +145,11 @@ def test_html_quotes_around_short_name():
     firm = next(entity for entity in extract(text).entities if entity.type == FIRM)
     assert firm.name == "威海远帆海洋科技有限公司"
     assert firm.aliases == ["远帆"]
+
+
+def test_short_name_after_english_name():
+    text = "威海鲲鹏海洋科技有限公司（Weihai Kunpeng Marine Co., Ltd.，以下简称“鲲鹏科技”）成立。鲲鹏科技主要生产浮标。"
+    firm = next(entity for entity in extract(text).entities if entity.type == FIRM)
+    assert firm.name == "威海鲲鹏海洋科技有限公司"
+    assert "鲲鹏科技" in firm.aliases
+    assert "WeihaiKunpengMarineCo.,Ltd." in firm.aliases
