@@ -76,8 +76,63 @@ def _place_prefix(name: str, resources: Resources) -> str | None:
     return None
 
 
+# A row number of a table flattened into one line: digits between spaces
+# (序号 企业名称 所在市 1 甲公司 青岛市 2 乙公司 烟台市).
+_ROW_NUMBER = re.compile(r"(?<![\S])(\d{1,3})\s+(?=\S)")
+
+
+def _table_row(text: str, start: int) -> tuple[int, int] | None:
+    """Return the bounds of the flattened table row around ``start``.
+
+    A line is a flattened table when it contains 序号 and row numbers
+    1, 2, 3 … in order after it. Returns None for any other line.
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    if line_end < 0:
+        line_end = len(text)
+    header = text.find("序号", line_start, line_end)
+    if header < 0 or header > start:
+        return None
+    row_starts = []
+    expected = 1
+    for match in _ROW_NUMBER.finditer(text, header, line_end):
+        if int(match.group(1)) == expected:
+            row_starts.append(match.start())
+            expected += 1
+    if len(row_starts) < 2:
+        return None
+    row_start, row_end = line_start, line_end
+    for position in row_starts:
+        if position <= start:
+            row_start = position
+        else:
+            row_end = position
+            break
+    return row_start, row_end
+
+
+def _first_place(segment: str, resources: Resources, last: bool = False) -> str | None:
+    best = None
+    for place in resources.places_by_length:
+        position = segment.rfind(place) if last else segment.find(place)
+        if position < 0 or place == "南海新区":
+            continue
+        if best is None or (position > best[0] if last else position < best[0]):
+            best = (position, place)
+    return best[1] if best else None
+
+
 def _place_before(group: Group, text: str, resources: Resources) -> str | None:
     for item in sorted(group.mentions, key=lambda mention: mention.start):
+        row = _table_row(text, item.start)
+        if row is not None:
+            # A row binds the firm to its own place cell, which follows it.
+            place = _first_place(text[item.end : row[1]], resources)
+            place = place or _first_place(text[row[0] : item.start], resources, last=True)
+            if place is not None:
+                return place
+            continue
         low, _ = sentence_span(text, item.start, item.end)
         head = text[low : item.start]
         best = None
@@ -292,6 +347,10 @@ def _sentence_industries(
     """
     sentences = set()
     for item in group.mentions:
+        row = _table_row(text, item.start)
+        if row is not None:
+            sentences.add(row)  # a flattened table row is the firm's sentence
+            continue
         low, high = sentence_span(text, item.start, item.end)
         sentences.add((low, high))
         if text[low : low + 1] in "”」’\"" and low > 0:

@@ -153,3 +153,15 @@ def test_short_name_after_english_name():
     assert firm.name == "威海鲲鹏海洋科技有限公司"
     assert "鲲鹏科技" in firm.aliases
     assert "WeihaiKunpengMarineCo.,Ltd." in firm.aliases
+
+
+def test_flattened_table_binds_row_attributes():
+    text = "序号 企业名称 所在市 1 青岛海川船舶科技有限公司 青岛市 2 海纳（山东）新材料有限公司 烟台市 3 远蓝海洋装备有限公司 威海市"
+    firms = {entity.name: entity for entity in extract(text).entities if entity.type == FIRM}
+    assert {name: firm.region for name, firm in firms.items()} == {
+        "青岛海川船舶科技有限公司": "青岛",
+        "海纳（山东）新材料有限公司": "烟台",
+        "远蓝海洋装备有限公司": "威海",
+    }
+    assert firms["海纳（山东）新材料有限公司"].industries == ["海洋生态新材料产业"]
+    assert firms["青岛海川船舶科技有限公司"].industries == []
