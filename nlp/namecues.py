@@ -23,8 +23,8 @@ from nlp.candidates import Mention
 from nlp.normalize import CJK
 from nlp.resources import Resources
 
-# Single surnames of the Hundred Family Surnames (百家姓) and a few common
-# in Shandong that it lacks (初, 衣, 矫, 战, 丛, 隋, 栾, 鞠, 宫, 亓, 仝).
+# Single surnames of the Hundred Family Surnames (百家姓), then common
+# surnames that it lacks or writes in another form (初, 衣, 矫, 闫, 付, 肖).
 STANDARD_SURNAMES = frozenset(
     "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛奚范彭郎"
     "鲁韦昌马苗凤花方俞任袁柳酆鲍史唐费廉岑薛雷贺倪汤滕殷罗毕郝邬安常乐于时傅皮卞齐康伍余元卜顾孟平黄"
