@@ -57,9 +57,38 @@ def _closing_quote(text: str, opening: int) -> int | None:
     return None
 
 
+# A sentence that takes what it names off a list, and a numbered heading
+# that opens a section of such removals (一、删除企业 … 二、…).
+_DELISTING = re.compile(
+    r"从[^。；]{0,30}名单[中里内]?(?:予以)?(?:删除|删去|移出|撤出|剔除)"
+    r"|(?:不再符合|不符合)[^。；]{0,12}条件|主动(?:申请)?退出|(?:取消|撤销|撤回)[^。；]{0,40}(?:资格|称号|认定|命名)"
+    r"|(?:移出|撤出|剔除出?)[^。；]{0,12}名单|不再(?:列入|保留)"
+)
+_REMOVAL_HEADING = re.compile(
+    r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*(?:删除|删减|撤销|取消|移出|退出|调出)[^\n]{0,20}$", re.MULTILINE
+)
+_NEXT_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]", re.MULTILINE)
+_SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+
+
+def find_delistings(text: str) -> list[tuple[int, int]]:
+    """Return the spans of text that take names off a list: a sentence
+    such as 将其从名单中删除 or 不再符合入选条件, and a section under a
+    heading such as 一、删除企业, up to the next numbered heading."""
+    spans = []
+    for heading in _REMOVAL_HEADING.finditer(text):
+        following = _NEXT_HEADING.search(text, heading.end())
+        spans.append((heading.end(), following.start() if following else len(text)))
+    for sentence in _SENTENCE.finditer(text):
+        if _DELISTING.search(sentence.group()):
+            spans.append(sentence.span())
+    return spans
+
+
 def find_amendments(text: str) -> Amendments:
-    """Find 将…“OLD”修改为“NEW” and …修改为“NEW” clauses."""
-    result = Amendments()
+    """Find 将…“OLD”修改为“NEW” and …修改为“NEW” clauses, and the
+    sentences and sections that take names off a list."""
+    result = Amendments(deleted=find_delistings(text))
     for match in _AMEND_OPEN.finditer(text):
         position = match.end()
         if position < len(text) and text[position] == "“":
