@@ -139,12 +139,19 @@ def adjust_kind(name: str, kind: str, before: str, resources: Resources) -> str 
     return kind
 
 
+_SUFFIX_STARTS: dict[int, re.Pattern] = {}
+
+
 def _owner_is_bare_suffix(name: str, resources: Resources) -> bool:
-    for suffix, _ in resources.org_suffixes:
-        if len(suffix) >= 2 and name.startswith(suffix) and len(name) > len(suffix):
-            rest = name[len(suffix) :]
-            return any(rest.endswith(other) for other, _ in resources.org_suffixes if len(other) >= 2)
-    return False
+    pattern = _SUFFIX_STARTS.get(id(resources))
+    if pattern is None:
+        suffixes = "|".join(re.escape(suffix) for suffix, _ in resources.org_suffixes if len(suffix) >= 2)
+        pattern = _SUFFIX_STARTS[id(resources)] = re.compile(f"(?:{suffixes})(?=.)")
+    match = pattern.match(name)
+    if match is None:
+        return False
+    rest = name[match.end() :]
+    return any(rest.endswith(other) for other, _ in resources.org_suffixes if len(other) >= 2)
 
 
 def _generic_coordination(name: str, resources: Resources) -> bool:
