@@ -17,6 +17,7 @@ from nlp.candidates import Mention, TokenTable
 from nlp.matching import TermIndex
 from nlp.normalize import CJK
 from nlp.resources import Resources
+from nlp.techgrammar import apply_grammar
 
 MAX_TECH = 16
 _NAME_CHAR = re.compile(f"[{CJK}A-Za-z0-9·\\-–]")
@@ -67,6 +68,7 @@ def find_technologies(text: str, tokens: TokenTable, resources: Resources) -> li
     mentions.extend(_english_products(text))
     mentions.extend(_named_vessels(text))
     mentions.extend(_species_sequences(text))
+    mentions = apply_grammar(text, tokens, resources, mentions)
     return _resolve(mentions, resources)
 
 
