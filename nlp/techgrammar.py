@@ -1,10 +1,10 @@
 """Noun-phrase grammar for technology names outside the term list.
 
 A technology name is a head word (…技术, …涂料, …无人艇, …肽) plus the
-modifier words to its left, read over jieba tokens up to a boundary: a
-verb that opens the object phrase (研制, 转向), a function word (的, 和),
-a number, punctuation or an organisation name. Lists after a trigger
-(主要从事A、B和C) also yield method names that end in a verb (海参育苗),
+modifier words to its left, read over jieba tokens. The walk stops at a
+boundary: a verb that opens the object phrase (研制, 转向), a function
+word (的, 和), a number, punctuation or an organisation name. Lists after a trigger
+(主要从事A、B和C) also yield method names that end in a verb (扇贝育苗),
 and quoted variety names follow their kind word (新品种“海优2号”).
 Names found by the older rules in nlp/techs.py are trimmed at the same
 boundaries, and library classification codes are dropped.
@@ -27,7 +27,7 @@ from nlp.matching import TermIndex
 from nlp.normalize import CJK
 from nlp.resources import LEXICON_PATH, Resources
 
-# Longest name in visible characters, a Latin run counting as two.
+# Maximum name length in visible characters, a Latin run counting as two.
 MAX_NAME = 16
 _NAME_CHAR = re.compile(f"[{CJK}A-Za-z0-9·\\-–αβγδω]")
 _LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
@@ -35,7 +35,7 @@ _DIGITS = re.compile(r"[0-9０-９.]+")
 # jieba tags that end a name read leftwards: prepositions, conjunctions,
 # particles, pronouns, adverbs, time words, interjections, numerals and
 # measure words. Numerals and measure words in _NAME_NUMERALS and
-# _NAME_MEASURES are exceptions (多波束, 观察级).
+# _NAME_MEASURES are exceptions (多波束, 作业级).
 _STOP_TAGS = ("p", "c", "u", "r", "d", "ad", "vd", "t", "y", "e", "o", "m", "q")
 _NAME_NUMERALS = frozenset({"多", "双", "单", "三维", "多级", "多功能", "多用途"})
 _NAME_MEASURES = frozenset({"级", "型", "式"})
@@ -139,14 +139,14 @@ def _ends_phrase(word: str, tag: str | None, grammar: Grammar, resources: Resour
     """Decide whether the token ``word`` ends a name read leftwards."""
     if word in grammar.boundaries or word.endswith(_ORG_ENDINGS) or word in resources.org_suffix_kinds:
         return True
-    if len(word) >= 2 and word.endswith("的"):
-        return True  # jieba keeps 当家的 whole
+    if len(word) >= 2 and word.endswith(("的", "了")):
+        return True  # jieba keeps some words ending in 的 or 了 whole
     if len(word) >= 4 and word[-2:] in grammar.boundaries and word[:-2] in _ADVERBS:
         return True
     if _DIGITS.fullmatch(word):
         return True
     if resources.place_prefix is not None and resources.place_prefix.fullmatch(word):
-        return True  # 青岛市 in a flattened table row before the product
+        return True  # 莱州市 in a flattened table row before the product
     tag = tag or ""
     if word in _NAME_NUMERALS or word in _NAME_MEASURES:
         return False
@@ -158,7 +158,7 @@ def _ends_phrase(word: str, tag: str | None, grammar: Grammar, resources: Resour
 def _walk_left(text: str, tokens: TokenTable, position: int, end: int, grammar: Grammar, resources: Resources) -> int:
     """Return where the name ending at ``end`` starts, reading tokens left of ``position``.
 
-    Two verbs joined by 与 or 和 share the head (采收与播种技术), so the
+    Two verbs joined by 与 or 和 share the head (采集与附着技术), so the
     walk crosses such a conjunction.
     """
     covering = tokens.covering
@@ -232,7 +232,7 @@ def _core_words(tokens: TokenTable, start: int, end: int) -> list[str]:
 
 
 def _specific(name: str, core: str, head: str, tokens: TokenTable, start: int, grammar: Grammar, resources: Resources) -> bool:
-    """Check that a head phrase names one thing, not a kind (大型仪器设备, 相关技术)."""
+    """Check that a head phrase names one thing, not a kind (大型科研设备, 相关技术)."""
     if not core or name in resources.tech_generic or core in resources.tech_generic:
         return False
     if name.endswith(grammar.vague_endings) or not 3 <= _visible_length(name) <= MAX_NAME:
@@ -240,12 +240,12 @@ def _specific(name: str, core: str, head: str, tokens: TokenTable, start: int, g
     words = _core_words(tokens, start, start + len(core))
     if all(word in grammar.generic_modifiers for word in words):
         return False
-    if head in grammar.weak_heads and len(words) < 3:
+    if head in grammar.weak_heads and sum(word not in grammar.generic_modifiers for word in words) < 3:
         return False
     if _single_dictionary_word(tokens, start, start + len(name), resources):
-        return False  # 叶绿素, 多肽: an everyday word
+        return False  # 叶黄素, 多肽: an everyday word
     if len(words) == 1 and len(core) <= 2 and head not in grammar.substance_heads:
-        # One everyday word before the head names a kind: 玻璃纤维.
+        # One everyday word before the head names a kind: 陶瓷纤维.
         return resources.word_tags.get(core) is None
     return True
 
@@ -259,7 +259,7 @@ def _single_dictionary_word(tokens: TokenTable, start: int, end: int, resources:
 
 
 def _head_at_token_end(text: str, tokens: TokenTable, start: int, end: int, head: str, grammar: Grammar) -> bool:
-    """Check that a head match ends a token and is not itself a modifier (技术总监)."""
+    """Check that a head match ends a token and is not itself a modifier (技术骨干)."""
     index_at_end = tokens.index_at_end
     if end not in index_at_end and end < len(text) and _NAME_CHAR.match(text[end]):
         return False
@@ -304,7 +304,7 @@ def _head_phrases(
         if not _specific(name, core, head, tokens, start, grammar, resources):
             continue
         if head in grammar.substance_heads:
-            # 海藻多糖改性: a process on a substance is a method.
+            # 海带寡糖改性: a process on a substance is a method.
             following = tokens.index_at_start.get(end)
             if following is not None and tokens.words[following] in grammar.process_endings:
                 end = tokens.ends[following]
@@ -319,10 +319,10 @@ def _head_phrases(
 def _method_name(
     text: str, tokens: TokenTable, start: int, end: int, grammar: Grammar, resources: Resources
 ) -> bool:
-    """Check that text[start:end] is a method ending in a process verb (褐藻多酚提取).
+    """Check that text[start:end] is a method ending in a process verb (裙带菜多酚提取).
 
     The method starts with the thing it works on, a noun or an unknown
-    word, not with a verb or adverb of the sentence (送进净化加工).
+    word, not with a verb or adverb of the sentence (送进冷冻加工).
     """
     name = text[start:end]
     if not name.endswith(grammar.process_endings) or name in resources.tech_generic:
@@ -336,7 +336,7 @@ def _method_name(
 
 
 def _left_conjunct(text: str, tokens: TokenTable, start: int, grammar: Grammar, resources: Resources) -> Mention | None:
-    """A method joined to a named technology: 海草床生态修复与碳汇计量服务平台."""
+    """A method joined to a named technology: 藻场生态修复与水质监测浮标."""
     if start < 2 or text[start - 1] not in "与和及、":
         return None
     end = start - 1
@@ -349,7 +349,7 @@ def _left_conjunct(text: str, tokens: TokenTable, start: int, grammar: Grammar, 
 
 
 def _carried_methods(text: str, tokens: TokenTable, grammar: Grammar, resources: Resources) -> list[Mention]:
-    """Methods named by what follows them: 褐藻胶提取生产线, 动力改装业务."""
+    """Methods named by what follows them: 酶解提取生产线, 燃油动力改装业务."""
     mentions = []
     for carrier_start, _, _ in grammar.carriers.finditer(text):
         if carrier_start not in tokens.index_at_end:
@@ -368,7 +368,7 @@ def _carried_methods(text: str, tokens: TokenTable, grammar: Grammar, resources:
 
 
 def _trigger_lists(text: str, tokens: TokenTable, grammar: Grammar, resources: Resources) -> list[Mention]:
-    """Method names in a list after a trigger: 主要从事海珍品底播增殖、贝藻轮养.
+    """Method names in a list after a trigger: 主要从事海珍品筏式养殖、贝藻套养.
 
     Items that end in a head word are found by :func:`_head_phrases`; this
     adds the items that end in a process verb.
@@ -389,10 +389,10 @@ def _trigger_lists(text: str, tokens: TokenTable, grammar: Grammar, resources: R
                 items.append((item_start, tokens.starts[index]))
                 item_start = tokens.ends[index]
             elif word in grammar.field_words:
-                items = []  # 从事海水鱼类遗传育种研究: a research field
+                items = []  # 从事鲆鲽类遗传育种研究: a research field
                 break
             elif _ends_phrase(word, tokens.tag(index), grammar, resources) and word not in _NAME_NUMERALS:
-                # 的研发制造, 三个方向, 三十年: the list ends here.
+                # 的研发, 两个方向, 二十年: the list ends here.
                 items.append((item_start, tokens.starts[index]))
                 break
             index += 1
@@ -415,7 +415,7 @@ def _add_list_item(
 
 
 def _quoted_names(text: str, grammar: Grammar) -> list[Mention]:
-    """Quoted variety and product names: 新品种“海优2号”, “低温冷榨提油”工艺."""
+    """Quoted variety and product names: 新品种“海优2号”, “低温冷榨提取鱼油”工艺."""
     if not any(quote in text for quote in _QUOTE_OPEN):
         return []
     mentions = []
@@ -444,7 +444,7 @@ def _classification_code(text: str, mention: Mention) -> bool:
 
 
 def _generic_suffix_name(tokens: TokenTable, mention: Mention, grammar: Grammar, resources: Resources) -> bool:
-    """Check that the words before a suffix are all generic (大型仪器设备)."""
+    """Check that the words before a suffix are all generic (大型科研设备)."""
     suffix = next((suffix for suffix in resources.tech_suffixes if mention.surface.endswith(suffix)), "")
     core_end = mention.end - len(suffix)
     if not suffix or core_end <= mention.start:
@@ -461,9 +461,9 @@ def _ending_head(name: str, grammar: Grammar) -> str:
 
 
 def _trim(text: str, tokens: TokenTable, mention: Mention, grammar: Grammar, resources: Resources) -> Mention | None:
-    """Cut a name at the last boundary word inside it (重心转向海藻基纤维材料).
+    """Cut a name at the last boundary word inside it (重心转向海带基纤维材料).
 
-    Returns the mention, a shortened copy, or None when what remains is
+    Return the mention, a shortened copy, or None when what remains is
     generic.
     """
     covering = tokens.covering
