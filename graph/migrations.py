@@ -18,6 +18,7 @@ from bluecarbon.model import (
     DECISION,
     DOCUMENT,
     DOCUMENT_VERSION,
+    FIRM,
     ENTITY_LABELS,
     EVIDENCE,
     INDUSTRIES,
@@ -115,6 +116,11 @@ def migrations(dialect) -> list[Migration]:
             "005",
             "unique id on merge and split decisions",
             ((dialect.constraint("decision_id", DECISION, "id"), {}),),
+        ),
+        Migration(
+            "006",
+            "index firms by credit code, which finds renamed firms",
+            ((dialect.index("firm_credit_code", FIRM, "credit_code"), {}),),
         ),
     ]
 

@@ -14,7 +14,9 @@ import pytest
 
 from graph.synthetic import synthetic_corpus
 
-ENTITIES = 300
+# Five versions: the kill aims at the third, so the load is unfinished
+# even when the kill lands a version late.
+ENTITIES = 500
 PER_VERSION = 100
 
 # Queries that return a positive count once the load of version $key has

@@ -49,10 +49,10 @@ def test_migrate_from_empty_then_again(graph_store):
     first = graph_store.migrate()
     second = graph_store.migrate()
 
-    assert first == ["001", "002", "003", "004", "005"]
+    assert first == ["001", "002", "003", "004", "005", "006"]
     assert second == []
     stats = graph_store.stats()
-    assert stats["nodes"] == {"Industry": len(INDUSTRIES), "Migration": 5}
+    assert stats["nodes"] == {"Industry": len(INDUSTRIES), "Migration": 6}
 
 
 def test_migrations_recorded_with_time(graph_store):
@@ -60,7 +60,7 @@ def test_migrations_recorded_with_time(graph_store):
         "MATCH (m:Migration) RETURN m.version AS version, m.applied_at AS applied_at "
         "ORDER BY m.version"
     )
-    assert [row["version"] for row in rows] == ["001", "002", "003", "004", "005"]
+    assert [row["version"] for row in rows] == ["001", "002", "003", "004", "005", "006"]
     for row in rows:
         assert row["applied_at"].startswith("20")
 
