@@ -86,6 +86,7 @@ def extract(text: str) -> Extraction:
     add_alias_mentions(entities, norm, resources)
     abbreviation_aliases(entities, norm, resources)
     english_aliases(entities, norm, resources)
+    entities = _drop_generic_names(entities, resources)
     mark_removed(entities, amendments, norm.text)
     assign_regions(entities, norm.text, resources)
     assign_credit_codes(entities, norm.text)
@@ -254,6 +255,30 @@ def _drop_technology_inside_names(mentions: list[DocMention]) -> list[DocMention
         if item.label != TECHNOLOGY:
             covered[item.start : item.end] = b"\x01" * (item.end - item.start)
     return [item for item in mentions if item.label != TECHNOLOGY or not any(covered[item.start : item.end])]
+
+
+_BARE_ACRONYM = re.compile(r"[A-Z]{2,5}")
+_BARE_BUREAU = re.compile(f"[{CJK}]{{2,6}}局")
+
+
+def _drop_generic_names(groups: list[Group], resources: Resources) -> list[Group]:
+    """Drop names that stand for a kind, not one body or product: a bare
+    capital acronym that no longer name explains (SEM, XRD), and a bureau
+    without a place (财政局 in 各区市海洋发展局、财政局)."""
+    kept = []
+    for group in groups:
+        entity = group.entity
+        if entity.type == TECHNOLOGY and _BARE_ACRONYM.fullmatch(entity.name) and not entity.aliases:
+            continue
+        if (
+            entity.type == DEPARTMENT
+            and _BARE_BUREAU.fullmatch(entity.name)
+            and not entity.name.startswith(("市", "省", "区", "县", "镇"))
+            and not any(entity.name[:length] in resources.places for length in (2, 3, 4))
+        ):
+            continue
+        kept.append(group)
+    return kept
 
 
 def _drop_people_named_like_organisations(mentions: list[DocMention]) -> list[DocMention]:

@@ -48,7 +48,7 @@ STANDARD_COMPOUND_SURNAMES = frozenset(
 
 # Surnames common in Shandong that the lexicon lacks, accepted in every
 # context that names a person.
-REGIONAL_SURNAMES = frozenset("初逄")
+REGIONAL_SURNAMES = frozenset("初逄衣矫丛隋")
 
 # Labels that a name follows after a colon or a wide space. Longer labels
 # come first so that 责任编辑 wins over 编辑.
@@ -59,6 +59,8 @@ _LABELS = (
 )
 _LABELLED = re.compile("(" + "|".join(_LABELS) + r")(?:[:：]\s*|\u3000+)")
 _NAME_SEPARATORS = " \t、,，\u3000"
+# An office named between a label and the name, then a space.
+_UNIT_BEFORE_NAME = re.compile(f"[{CJK}]{{2,14}}(?:科|处|室|部|办|中心|站|所|局)[ \t\u3000]+")
 _CJK_CHAR = re.compile(f"[{CJK}]")
 # Characters that do not occur in given names but often follow a surname
 # character in running text (关注的, 由此).
@@ -118,6 +120,9 @@ def _after_labels(flat: str, resources: Resources) -> list[Mention]:
         label = match.group(1)
         role = f"{resources.titles.get(label, 'other')}: {label}"
         position = match.end()
+        unit = _UNIT_BEFORE_NAME.match(flat, position)
+        if unit and _name_at(flat, position, resources) is None:
+            position = unit.end()  # 联系人：产业发展科 谭某某
         while True:
             name = _name_at(flat, position, resources)
             if name is None:
@@ -164,7 +169,7 @@ def _title_list_pattern(resources: Resources) -> re.Pattern:
     if pattern is None:
         titles = sorted((title for title, kind in resources.titles.items() if kind != "other"), key=len, reverse=True)
         pattern = _TITLE_LISTS[id(resources)] = re.compile(
-            f"(?:^|(?<=[\n；;：:。]))[ \t\u3000]*([{CJK}]{{2,4}})[，,][ \t\u3000]*("
+            f"(?:^|(?<=[\n；;：:。]))[ \t\u3000]*([{CJK}]{{2,4}})(?:[，,][ \t\u3000]*|[ \t\u3000]+)("
             + "|".join(map(re.escape, titles))
             + r")(?=[；;。，,\n]|$)",
             re.MULTILINE,
@@ -173,7 +178,8 @@ def _title_list_pattern(resources: Resources) -> re.Pattern:
 
 
 def _title_lists(flat: str, resources: Resources) -> list[Mention]:
-    """王某，高级工程师；李某，工程师。: each name is followed by its title."""
+    """王某，高级工程师；李某，工程师。 or 王某　教授 at the start of a
+    line: each name is followed by its title."""
     mentions = []
     for match in _title_list_pattern(resources).finditer(flat):
         name, title = match.group(1), match.group(2)

@@ -35,7 +35,7 @@ EXTRA_SUFFIXES = {
 # Words that end the leftward walk: what precedes them is the owner or
 # the verb of a subsidiary, not part of its name.
 LEFT_STOP_WORDS = frozenset(
-    {"子公司", "全资子公司", "控股子公司", "孙公司", "分支机构", "旗下", "控股", "设立", "成立", "组建", "新设"}
+    {"子公司", "全资子公司", "控股子公司", "孙公司", "分支机构", "旗下", "设立", "成立", "组建", "新设"}
 )
 # Digits and numeral characters; a word tagged as a numeral (m) without
 # any of them (良种) is a mis-tagged noun and does not end a name.

@@ -228,6 +228,10 @@ def _extend_qualifier(text: str, end: int, resources: Resources, places_only: bo
         return end
     content = match.group(1)
     if places_only:
+        # （文登区） or （荣成市） after a legal form annotates where the firm
+        # is, as lists do; a bare （威海） is a qualifier of the name.
+        if content[-1] in _ADMIN_UNITS:
+            return end
         known = content in resources.places or content[:-1] in resources.places
         return match.end() if known else end
     if _is_place_qualifier(content, resources):
@@ -243,6 +247,7 @@ def _short_name_in_brackets(content: str, name: str, resources: Resources) -> bo
     return is_subsequence(content, name)
 
 
+_ADMIN_UNITS = "区市县镇乡"
 _NOT_QUALIFIERS = {"试行", "草案", "暂行", "修订", "节选", "全文", "附件", "上", "下", "筹", "筹建", "摘要", "简称"}
 
 

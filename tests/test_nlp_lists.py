@@ -1,0 +1,53 @@
+"""Staff lists, contact lines, list annotations and generic names."""
+
+from __future__ import annotations
+
+import pytest
+
+import nlp
+
+
+def names(text, type_):
+    return [(e.name, e.status) for e in nlp.extract(text).entities if e.type == type_]
+
+
+def test_place_annotation_after_legal_form_is_not_in_the_name():
+    text = "入选企业：威海澄岚海洋科技有限公司（环翠区）、荣成市鸥港水产有限公司（荣成市）。"
+    assert names(text, "Firm") == [
+        ("威海澄岚海洋科技有限公司", "current"),
+        ("荣成市鸥港水产有限公司", "current"),
+    ]
+
+
+def test_qualifier_before_legal_form_stays_in_the_name():
+    text = "远澜船舶（威海）有限公司承建了科考船。"
+    assert names(text, "Firm") == [("远澜船舶（威海）有限公司", "current")]
+
+
+def test_holding_company_keeps_its_name():
+    assert names("控股股东为东瀛渔业控股有限公司。", "Firm") == [("东瀛渔业控股有限公司", "current")]
+
+
+def test_staff_list_with_wide_spaces():
+    text = "师资队伍\n车明远　教授，博士生导师\n隋晓岚　副教授，硕士生导师\n"
+    assert [name for name, _ in names(text, "Person")] == ["车明远", "隋晓岚"]
+
+
+def test_contact_after_an_office_name():
+    text = "联系人：成果转化科 衣晓丹，电话：0631-5200000"
+    assert [name for name, _ in names(text, "Person")] == ["衣晓丹"]
+
+
+def test_shandong_surname_after_a_title():
+    assert [name for name, _ in names("副局长衣明杰表示，工作进展顺利。", "Person")] == ["衣明杰"]
+
+
+@pytest.mark.parametrize(
+    ("text", "type_"),
+    [
+        ("通过SEM、XRD和XPS等手段对样品进行了表征。", "Technology"),
+        ("各区市海洋发展局、财政局：", "Department"),
+    ],
+)
+def test_generic_names_are_dropped(text, type_):
+    assert names(text, type_) == []
