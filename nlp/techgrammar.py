@@ -125,7 +125,43 @@ def apply_grammar(text: str, tokens: TokenTable, resources: Resources, mentions:
     kept.extend(_carried_methods(text, tokens, grammar, resources))
     kept.extend(_trigger_lists(text, tokens, grammar, resources))
     kept.extend(_quoted_names(text, grammar))
-    return kept
+    return [_extend_prefix(text, tokens, grammar, resources, mention) for mention in kept]
+
+
+# A series or model code right before a name (ZY-AT3型, ZT-EBW系列,
+# HT-TG20, -2000型 after a brand word).
+_MODEL_CODE = re.compile(r"-?[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?:型|系列|式)?$")
+# Em dashes join the parts of a method; en dashes mark ranges (T300–T1100).
+_DASHES = "—"
+
+
+def _extend_prefix(
+    text: str, tokens: TokenTable, grammar: Grammar, resources: Resources, mention: Mention
+) -> Mention:
+    """Return ``mention`` extended leftwards over a model code (with the
+    brand word before its hyphen: 海鹰-2000型) and over method parts
+    joined by dashes (煅烧—镧浸渍—造孔三步法)."""
+    if mention.label != TECHNOLOGY:
+        return mention
+    start = mention.start
+    code = _MODEL_CODE.search(text, max(0, start - 16), start)
+    if code and code.end() == start and any(char.isalnum() and char.isascii() for char in code.group()):
+        start = code.start()
+        if text[start] == "-" or (start > 0 and text[start - 1] == "-"):
+            hyphen = start if text[start] == "-" else start - 1
+            brand = _walk_left(text, tokens, hyphen, hyphen, grammar, resources)
+            start = brand if brand < hyphen else hyphen + 1
+    # A term of a dash-joined chain (原丝—碳纤维—织物) is one link, not a method.
+    in_chain = mention.end < len(text) and text[mention.end] in _DASHES
+    while start > 1 and text[start - 1] in _DASHES and not in_chain and mention.rule != "lexicon":
+        part = _walk_left(text, tokens, start - 1, start - 1, grammar, resources)
+        if part >= start - 1 or not re.search(f"[{CJK}]", text[part : start - 1]):
+            break
+        start = part
+    if start == mention.start:
+        return mention
+    name = text[start : mention.end]
+    return Mention(TECHNOLOGY, start, mention.end, name, name, rule=mention.rule)
 
 
 # --- reading a phrase leftwards -------------------------------------------
