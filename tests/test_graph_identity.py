@@ -172,7 +172,7 @@ def test_bad_merges_name_the_key_and_record_nothing(loaded, target, source, mess
     assert graph.checksum() == before
 
 
-def test_merged_key_points_to_its_target_and_cycles_are_refused(loaded):
+def test_merged_key_names_its_target(loaded):
     settings, graph = loaded
     pipeline.merge(settings, graph, KEEP, SAME, by="analyst")
 
@@ -203,7 +203,7 @@ def test_bad_splits_and_undos(loaded):
     assert "was already undone on" in str(raised.value)
 
 
-def test_decision_left_unapplied_is_finished_by_the_next_load(loaded):
+def test_unapplied_decision_finished_by_load(loaded):
     settings, graph = loaded
     # A run killed after recording the merge and before loading again.
     graph.record_merge(KEEP, SAME, by="analyst")
@@ -258,7 +258,7 @@ mutation ($id: ID!) {
 DECISIONS = "{ decisions { id kind source target active applied by } }"
 
 
-def test_graphql_merge_and_undo_need_a_token_and_name_bad_keys(loaded):
+def test_graphql_merge_and_undo(loaded):
     from starlette.testclient import TestClient
 
     from api.server import create_app

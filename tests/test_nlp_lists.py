@@ -11,7 +11,7 @@ def names(text, type_):
     return [(e.name, e.status) for e in nlp.extract(text).entities if e.type == type_]
 
 
-def test_place_annotation_after_legal_form_is_not_in_the_name():
+def test_place_annotation_left_out_of_name():
     text = "入选企业：威海澄岚海洋科技有限公司（环翠区）、荣成市鸥港水产有限公司（荣成市）。"
     assert names(text, "Firm") == [
         ("威海澄岚海洋科技有限公司", "current"),
