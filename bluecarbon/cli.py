@@ -68,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser(
         "extract", help="print the entities of files, touching no store"
     )
-    extract.add_argument("files", nargs="+", metavar="FILE", help="plain text or HTML file")
+    extract.add_argument(
+        "files", nargs="+", metavar="FILE", help="text, HTML, PDF, DOCX, XLSX, DOC or XLS file"
+    )
     extract.add_argument("--format", choices=("jsonl",), default="jsonl")
     extract.set_defaults(handler=run_extract)
 
@@ -150,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     undo = commands.add_parser("undo", help="undo a merge or split")
     undo.add_argument("decision", metavar="ID", help="id of the decision, as `decisions` lists it")
-    undo.add_argument("--by", default=_default_author(), help="who undoes it (default: $USER)")
+    undo.add_argument("--by", default=_default_author(), help="who undoes it (default: $USER, else 'cli')")
     undo.set_defaults(handler=run_undo)
 
     decisions = commands.add_parser("decisions", help="list merges and splits, newest first")
@@ -210,7 +212,11 @@ def _add_candidate_options(parser: argparse.ArgumentParser) -> None:
         type=_industry_name,
         help="one of the six industries, by Chinese name or plan item number (15-20)",
     )
-    parser.add_argument("--region", help="only candidates from this region")
+    parser.add_argument(
+        "--region",
+        help="only candidates from this city or county, as the table shows it (威海, 荣成); "
+        "a trailing 市 is ignored",
+    )
     parser.add_argument(
         "--min-score", type=_finite_float, help="only candidates scoring at least this"
     )
@@ -375,9 +381,12 @@ def run_candidates(args, settings: Settings) -> int:
 
 
 def _select_candidates(graph, args) -> list[dict]:
+    region = args.region
+    if region and len(region) > 2 and region.endswith("市"):
+        region = region[:-1]  # 荣成市 is stored as 荣成
     candidates = graph.candidates(
         industry=args.industry,
-        region=args.region,
+        region=region,
         min_score=args.min_score,
     )
     if args.top:
@@ -499,7 +508,7 @@ def _default_author() -> str:
 
 def _add_decision_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--note", help="why (recorded with the decision)")
-    parser.add_argument("--by", default=_default_author(), help="who decides (default: $USER)")
+    parser.add_argument("--by", default=_default_author(), help="who decides (default: $USER, else 'cli')")
 
 
 def _run_decision(settings: Settings, make) -> int:

@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 
 from bluecarbon.model import INDUSTRY_NAMES
@@ -33,6 +34,14 @@ def to_csv(candidates: list[dict]) -> str:
     for row in _rows(candidates):
         writer.writerow(row)
     return buffer.getvalue()
+
+
+# Why a flagged candidate can be listed below one with a lower score.
+FLAGGED_NOTE = (
+    "Candidates flagged non-local or thin-evidence are listed after the "
+    "others of their industry, each part by score."
+)
+FLAGGED_NOTE_ZH = "注：标记 non-local（非本地）或 thin-evidence（证据不足）的候选排在本产业其他候选之后，各部分按得分排序。"
 
 
 def to_table(
@@ -70,6 +79,8 @@ def to_table(
                 for sentence in _evidence_sentences(candidate, limit=2):
                     lines.append(f"       · {sentence}")
         lines.append("")
+    if any(candidate.get("flags") for candidate in candidates):
+        lines.append(FLAGGED_NOTE)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -93,6 +104,8 @@ def write_xlsx(
         sheet.append(header)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
+        # The order rule, where a reader of the flags column sees it.
+        sheet["F1"].comment = Comment(f"{FLAGGED_NOTE_ZH}\n{FLAGGED_NOTE}", "bluecarbon")
         for rank, candidate in enumerate(group, start=1):
             sheet.append((
                 rank,

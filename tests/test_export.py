@@ -85,3 +85,13 @@ def test_table_limited_to_industries():
 def test_xlsx_limited_to_industries(tmp_path):
     path = export.write_xlsx(CANDIDATES, tmp_path / "one.xlsx", industries=["绿色水产养殖业"])
     assert load_workbook(path).sheetnames == ["绿色水产养殖业"]
+
+
+def test_flag_order_explained_in_table_and_xlsx(tmp_path):
+    table = export.to_table(CANDIDATES)
+    assert table.rstrip().endswith(export.FLAGGED_NOTE)
+    assert export.FLAGGED_NOTE not in export.to_table(CANDIDATES[:1])
+
+    workbook = load_workbook(export.write_xlsx(CANDIDATES, tmp_path / "c.xlsx"))
+    note = workbook["海洋监测探测装备产业"]["F1"].comment.text
+    assert note == f"{export.FLAGGED_NOTE_ZH}\n{export.FLAGGED_NOTE}"
