@@ -100,6 +100,7 @@ def find_organisations(text: str, tokens: TokenTable, resources: Resources) -> l
         name_start = _strip_leading(text, tokens, starts, name_start, start, resources)
         name_start = extend_over_nominal_verb(text, tokens, name_start, start, resources)
         name_start = extend_split_place(text, name_start, resources)
+        name_start = _after_joined_place(text, name_start, start, resources)
         if end > suffix_end and _short_name_in_brackets(text[suffix_end + 1 : end - 1], text[name_start:suffix_end], resources):
             end = suffix_end
         while name_start < start and (text[name_start].isdigit() or text[name_start] in "·-"):
@@ -214,6 +215,22 @@ def _suffix_is_word(text, tokens, covering, starts, ends, start, end, resources)
     word = token.text
     not_org_words = resources.not_org_words
     return not any(word[-length:] in not_org_words for length in range(end - start + 1, len(word) + 1))
+
+
+_JOINERS = "与和及同跟"
+
+
+def _after_joined_place(text: str, name_start: int, suffix_start: int, resources: Resources) -> int:
+    """Return where a name starts when the walk crossed a conjunction that
+    a place follows: in 团队与威海瑞海水产养殖有限公司 the name starts at
+    威海, because names start with their place, and the segmenter may
+    have split the place (威|海瑞) so that the walk did not stop there."""
+    for position in range(suffix_start - 1, name_start - 1, -1):
+        if text[position] in _JOINERS and position + 1 < suffix_start:
+            following = text[position + 1 : position + 4]
+            if any(following[:length] in resources.places for length in (2, 3)):
+                return position + 1
+    return name_start
 
 
 def _extend_qualifier(text: str, end: int, resources: Resources, places_only: bool = False) -> int:

@@ -51,3 +51,10 @@ def test_shandong_surname_after_a_title():
 )
 def test_generic_names_are_dropped(text, type_):
     assert names(text, type_) == []
+
+
+def test_name_starts_at_the_place_after_a_conjunction():
+    text = "张明远教授团队与威海瑞海水产养殖有限公司共建研发中心。"
+    assert names(text, "Firm") == [("威海瑞海水产养殖有限公司", "current")]
+    # A conjunction inside an institute's name stays.
+    assert names("海洋资源与环境研究院成立。", "Institute") == [("海洋资源与环境研究院", "current")]
