@@ -80,6 +80,7 @@ def extract(text: str) -> Extraction:
     mentions = _drop_people_named_like_organisations(mentions)
     entities = _merge(mentions, norm, resources)
     entities = _merge_legal_variants(entities)
+    entities = _merge_bureau_short_forms(entities)
     entities = _merge_technology_short_forms(entities, resources)
     entities = _merge_brand_short_forms(entities, resources)
     _government_aliases(entities)
@@ -509,6 +510,44 @@ def _merge_legal_variants(groups: list[Group]) -> list[Group]:
         for parent in group.part_of:
             if parent not in target.part_of:
                 target.part_of.append(parent)
+    return result
+
+
+# Official short forms of government bodies' names, by the ending they replace.
+_BUREAU_SHORT_FORMS = {
+    "科学技术局": "科技局",
+    "工业和信息化局": "工信局",
+    "发展和改革委员会": "发改委",
+    "人力资源和社会保障局": "人社局",
+    "住房和城乡建设局": "住建局",
+    "市场监督管理局": "市场监管局",
+    "交通运输局": "交通局",
+    "文化和旅游局": "文旅局",
+    "科学技术厅": "科技厅",
+    "工业和信息化厅": "工信厅",
+}
+
+
+def _merge_bureau_short_forms(groups: list[Group]) -> list[Group]:
+    """威海市科技局 and 威海市科学技术局 are one department: the short form
+    becomes an alias of the full name."""
+    by_name = {group.entity.name: group for group in groups if group.entity.type == DEPARTMENT}
+    short_of: dict[str, Group] = {}
+    for name, group in by_name.items():
+        for ending, short in _BUREAU_SHORT_FORMS.items():
+            if name.endswith(ending):
+                short_of[name[: -len(ending)] + short] = group
+    result = []
+    for group in groups:
+        target = short_of.get(group.entity.name) if group.entity.type == DEPARTMENT else None
+        if target is None or target is group:
+            result.append(group)
+            continue
+        target.mentions.extend(group.mentions)
+        target.entity.evidence.extend(group.entity.evidence)
+        for alias in [group.entity.name, *group.entity.aliases]:
+            if alias not in target.entity.aliases and alias != target.entity.name:
+                target.entity.aliases.append(alias)
     return result
 
 

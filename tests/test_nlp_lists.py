@@ -58,3 +58,8 @@ def test_name_starts_at_the_place_after_a_conjunction():
     assert names(text, "Firm") == [("威海瑞海水产养殖有限公司", "current")]
     # A conjunction inside an institute's name stays.
     assert names("海洋资源与环境研究院成立。", "Institute") == [("海洋资源与环境研究院", "current")]
+
+
+def test_bureau_short_form_is_an_alias():
+    entities = [e for e in nlp.extract("威海市科技局和威海市科学技术局联合发文。").entities if e.type == "Department"]
+    assert [(e.name, e.aliases) for e in entities] == [("威海市科学技术局", ["威海市科技局"])]
