@@ -502,11 +502,7 @@ def _merge_legal_variants(groups: list[Group]) -> list[Group]:
         if target is None:
             result.append(group)
             continue
-        target.mentions.extend(group.mentions)
-        target.entity.evidence.extend(group.entity.evidence)
-        for alias in [group.entity.name, *group.entity.aliases]:
-            if alias not in target.entity.aliases and alias != target.entity.name:
-                target.entity.aliases.append(alias)
+        _absorb(target, group)
         for parent in group.part_of:
             if parent not in target.part_of:
                 target.part_of.append(parent)
@@ -543,12 +539,18 @@ def _merge_bureau_short_forms(groups: list[Group]) -> list[Group]:
         if target is None or target is group:
             result.append(group)
             continue
-        target.mentions.extend(group.mentions)
-        target.entity.evidence.extend(group.entity.evidence)
-        for alias in [group.entity.name, *group.entity.aliases]:
-            if alias not in target.entity.aliases and alias != target.entity.name:
-                target.entity.aliases.append(alias)
+        _absorb(target, group)
     return result
+
+
+def _absorb(target: Group, group: Group) -> None:
+    """Move the mentions and evidence of ``group`` into ``target``, whose
+    aliases gain the names of ``group``."""
+    target.mentions.extend(group.mentions)
+    target.entity.evidence.extend(group.entity.evidence)
+    for alias in [group.entity.name, *group.entity.aliases]:
+        if alias not in target.entity.aliases and alias != target.entity.name:
+            target.entity.aliases.append(alias)
 
 
 def _technology_short_form_of(short: str, long: str, resources: Resources) -> bool:
