@@ -262,10 +262,13 @@ class _InTransaction:
 
 def _serialised(store, action: str, work):
     """Run ``work`` on a view of ``store`` inside one write transaction
-    that first writes the decision lock node. Two decisions are then
-    checked and recorded one after the other: Neo4j makes the second
-    transaction wait for the first, and ArcadeDB fails one of the two at
-    commit."""
+    that first writes the decision lock node, so that two decisions are
+    checked and recorded one after the other. Threads of one process also
+    take a lock."""
+    # NOTE: only threads of one process were tested racing. Across
+    # processes, Neo4j's write lock on the node should order the two
+    # transactions, and ArcadeDB's optimistic commit should fail one of
+    # them; neither was run here.
 
     def run(tx):
         tx.run(f"MERGE (l:{DECISION_LOCK} {{key: 'decisions'}}) SET l.key = 'decisions'").consume()
@@ -468,8 +471,7 @@ def mark_applied(store, decision_id: str) -> None:
 
 def _merged_into(store, key: str) -> str | None:
     """Return the key an active merge redirects ``key`` to, if any."""
-    redirects = read_redirects(store)
-    target = redirects.resolve(key, "")
+    target = resolve_key(store, key)
     return target if target != key else None
 
 

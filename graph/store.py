@@ -381,6 +381,9 @@ def open_graph(settings: Settings, *, migrate: bool = True) -> GraphStore:
     already runs there).
     """
     server: EmbeddedServer | None = None
+    # NOTE: no Neo4j server was reachable where this was built, so the
+    # NEO4J_URI path has run only against ArcadeDB's Bolt endpoint; the
+    # contract tests run against Neo4j when NEO4J_URI is set.
     if settings.neo4j_uri:
         uri = settings.neo4j_uri
         user = settings.neo4j_user
