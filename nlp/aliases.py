@@ -303,6 +303,39 @@ def english_aliases(groups: list[Group], norm: NormText, resources: Resources) -
 
 
 
+def pinyin_aliases(groups: list[Group], norm: NormText, resources: Resources) -> None:
+    """LENG Xuesong for 冷雪松: a person's name in pinyin in the same
+    document, as an English abstract writes its authors, becomes an alias."""
+    from nlp.english import pinyin_name_pattern
+    from nlp.namecues import surname_length
+
+    text = norm.text
+    if not re.search("[A-Z][a-z]", text):
+        return
+    for group in groups:
+        entity = group.entity
+        if entity.type != PERSON or not 2 <= len(entity.name) <= 4:
+            continue
+        pattern = pinyin_name_pattern(entity.name, surname_length(entity.name, 0, resources) or 1)
+        if pattern is None:
+            continue
+        for match in pattern.finditer(text):
+            alias = match.group()
+            if alias not in entity.aliases:
+                entity.aliases.append(alias)
+            group.mentions.append(
+                DocMention(
+                    Mention(PERSON, match.start(), match.end(), alias, entity.name, rule="pinyin"),
+                    match.start(),
+                    match.end(),
+                    entity.name,
+                    PERSON,
+                )
+            )
+            entity.evidence.append(evidence_at(norm, match.start(), match.end()))
+        entity.evidence.sort(key=lambda item: item.start)
+
+
 # Mojibake keeps the bytes of the text it damages: GBK or UTF-8 bytes read
 # with the wrong codec, sometimes shifted by a lost byte. A garbled run is
 # compared with an organisation's name byte by byte for each pair of

@@ -121,3 +121,19 @@ def _align(chinese: str, words: tuple[str, ...], glossary) -> bool:
             if "".join(syllables[i : i + length]) == words[j]:
                 pending.append((i + length, j + 1))
     return False
+
+
+def pinyin_name_pattern(name: str, surname_length: int) -> re.Pattern | None:
+    """Return a pattern for a Chinese person's name written in pinyin, as
+    English abstracts write authors: LENG Xuesong, Leng Xue-song, Xuesong
+    Leng. Return None when a character has no single pinyin syllable."""
+    syllables = lazy_pinyin(name)
+    if len(syllables) != len(name) or not all(s.isascii() and s.isalpha() for s in syllables):
+        return None
+    surname = "".join(syllables[:surname_length])
+    given = r"[\-\s]?".join(syllables[surname_length:])
+    if not given:
+        return None
+    return re.compile(
+        rf"(?<![A-Za-z])(?:{surname}\s+{given}|{given}\s+{surname})(?![A-Za-z])", re.IGNORECASE
+    )

@@ -17,7 +17,14 @@ from itertools import accumulate
 
 from bluecarbon.errors import DocumentError, ExtractionError
 from bluecarbon.model import DEPARTMENT, FIRM, INSTITUTE, PERSON, TECHNOLOGY, Entity, Extraction
-from nlp.aliases import abbreviation_aliases, add_alias_mentions, core_names, english_aliases, link_definitions
+from nlp.aliases import (
+    abbreviation_aliases,
+    add_alias_mentions,
+    core_names,
+    english_aliases,
+    link_definitions,
+    pinyin_aliases,
+)
 from nlp.attributes import (
     assign_credit_codes,
     assign_industries,
@@ -87,6 +94,7 @@ def extract(text: str) -> Extraction:
     add_alias_mentions(entities, norm, resources)
     abbreviation_aliases(entities, norm, resources)
     english_aliases(entities, norm, resources)
+    pinyin_aliases(entities, norm, resources)
     entities = _drop_generic_names(entities, resources)
     mark_removed(entities, amendments, norm.text)
     assign_regions(entities, norm.text, resources)

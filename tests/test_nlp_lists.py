@@ -63,3 +63,12 @@ def test_name_starts_at_the_place_after_a_conjunction():
 def test_bureau_short_form_is_an_alias():
     entities = [e for e in nlp.extract("威海市科技局和威海市科学技术局联合发文。").entities if e.type == "Department"]
     assert [(e.name, e.aliases) for e in entities] == [("威海市科学技术局", ["威海市科技局"])]
+
+
+def test_pinyin_author_names_are_aliases():
+    text = "冷雪峰¹，阎慧芳²*\n（1. 鲁东海洋学院）\nLENG Xuefeng, YAN Hui-fang\n"
+    people = [(e.name, e.aliases) for e in nlp.extract(text).entities if e.type == "Person"]
+    assert people == [("冷雪峰", ["LENG Xuefeng"]), ("阎慧芳", ["YAN Hui-fang"])]
+    # Without the pinyin in the text there is no alias.
+    alone = [(e.name, e.aliases) for e in nlp.extract("冷雪峰¹，阎慧芳²*\n").entities if e.type == "Person"]
+    assert alone == [("冷雪峰", []), ("阎慧芳", [])]
