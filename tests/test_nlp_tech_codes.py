@@ -31,3 +31,14 @@ def test_chain_links_and_ranges_stay_apart():
     chain = technologies("打通了原丝—碳纤维—织物的链条。")
     assert "原丝—碳纤维" not in chain
     assert "T300–T1100" not in technologies("牌号包括T300–T1100等碳纤维。")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("公司开发的海带多酚植物生长调节剂已上市。", ["海带多酚植物生长调节剂"]),
+        ("研制的仿生沟槽硅基减阻涂层通过检测。", ["仿生沟槽硅基减阻涂层"]),
+    ],
+)
+def test_more_heads(text, expected):
+    assert technologies(text) == expected
