@@ -101,6 +101,7 @@ def find_organisations(text: str, tokens: TokenTable, resources: Resources) -> l
         name_start = extend_over_nominal_verb(text, tokens, name_start, start, resources)
         name_start = extend_split_place(text, name_start, resources)
         name_start = _after_joined_place(text, name_start, start, resources)
+        name_start = _after_verb_before_city(text, name_start, start)
         if end > suffix_end and _short_name_in_brackets(text[suffix_end + 1 : end - 1], text[name_start:suffix_end], resources):
             end = suffix_end
         while name_start < start and (text[name_start].isdigit() or text[name_start] in "·-"):
@@ -218,6 +219,18 @@ def _suffix_is_word(text, tokens, covering, starts, ends, start, end, resources)
 
 
 _JOINERS = "与和及同跟"
+# Verbs that send a document to a body: 报市海洋发展局, 送省厅.
+_SENDING_VERBS = "报送交呈向经由请至赴"
+
+
+def _after_verb_before_city(text: str, name_start: int, suffix_start: int) -> int:
+    """Return where a name starts when the walk took in a verb glued to a
+    bare 市 or 省 (jieba reads 报市 as one word): the name is the city's
+    or province's body, 市海洋发展局."""
+    for position in range(suffix_start - 1, name_start, -1):
+        if text[position] in "市省" and text[position - 1] in _SENDING_VERBS:
+            return position
+    return name_start
 
 
 def _after_joined_place(text: str, name_start: int, suffix_start: int, resources: Resources) -> int:

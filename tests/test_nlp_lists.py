@@ -72,3 +72,9 @@ def test_pinyin_author_names_are_aliases():
     # Without the pinyin in the text there is no alias.
     alone = [(e.name, e.aliases) for e in nlp.extract("冷雪峰¹，阎慧芳²*\n").entities if e.type == "Person"]
     assert alone == [("冷雪峰", []), ("阎慧芳", [])]
+
+
+def test_sending_verb_glued_to_city_is_not_in_the_name():
+    text = "威海市人民政府\n重大变更须书面报市海洋发展局审核同意。"
+    assert [name for name, _ in names(text, "Department")] == ["威海市人民政府", "威海市海洋发展局"]
+    assert names("都市农业研究院成立。", "Institute") == [("都市农业研究院", "current")]
