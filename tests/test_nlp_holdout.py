@@ -15,8 +15,8 @@ from nlp.evaluate import evaluate_dir
 FIXTURES = Path(__file__).parent / "fixtures"
 
 FLOORS = {
-    "holdout": {"macro_f1": 0.95, "technology_f1": 0.90, "industry": 0.90},
-    "holdout2": {"macro_f1": 0.94, "technology_f1": 0.40, "industry": 0.60},
+    "holdout": {"macro_f1": 0.95, "technology_f1": 0.90, "industry": 0.90, "aliases": 0.70},
+    "holdout2": {"macro_f1": 0.95, "technology_f1": 0.60, "industry": 0.60, "aliases": 0.30},
 }
 
 
@@ -38,6 +38,11 @@ def test_technology_f1_floor(scored):
 def test_industry_links_floor(scored):
     name, result = scored
     assert result["industry_links"]["recall"] >= FLOORS[name]["industry"]
+
+
+def test_alias_linking_floor(scored):
+    name, result = scored
+    assert result["alias_linking"]["rate"] >= FLOORS[name]["aliases"]
 
 
 def test_removed_entities_marked(scored):
