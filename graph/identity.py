@@ -290,12 +290,36 @@ def _listed(items, limit: int = 5) -> str:
     return text + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def _create(store, record: dict) -> dict:
-    store.write(
-        f"CREATE (d:{DECISION}) SET d = $record",
-        f"record a {record['kind']} decision",
-        record=record,
-    )
+def _create(
+    store,
+    kind: str,
+    label: str,
+    source: str,
+    target: str,
+    *,
+    by: str,
+    note: str | None = None,
+    name: str | None = None,
+    documents: list[str] | None = None,
+    decision_id: str | None = None,
+) -> dict:
+    """Store a new active decision, not yet applied, and return it."""
+    record = {
+        "id": decision_id or _new_id(),
+        "kind": kind,
+        "label": label,
+        "source": source,
+        "target": target,
+        "documents": documents,
+        "name": name,
+        "by": by,
+        "note": note,
+        "made_at": _now(),
+        "active": True,
+        # The pipeline loads the affected versions again, then marks it applied.
+        "applied": False,
+    }
+    store.write(f"CREATE (d:{DECISION}) SET d = $record", f"record a {kind} decision", record=record)
     return record
 
 
@@ -350,21 +374,7 @@ def _record_merge(store, target: str, source: str, *, by: str, note: str | None)
             f"apart people keyed by {source!r}, and the merge would key them anew; "
             "undo the split, merge, then split again"
         )
-    record = {
-        "id": _new_id(),
-        "kind": MERGE,
-        "label": label,
-        "source": source,
-        "target": target,
-        "documents": None,
-        "name": source_row["name"],
-        "by": by,
-        "note": note,
-        "made_at": _now(),
-        "active": True,
-        "applied": False,
-    }
-    return _create(store, record)
+    return _create(store, MERGE, label, source, target, by=by, note=note, name=source_row["name"])
 
 
 def record_split(
@@ -405,21 +415,18 @@ def _record_split(store, source: str, documents: list[str], *, by: str, note: st
             "would leave nothing behind; leave out at least one document"
         )
     decision_id = _new_id()
-    record = {
-        "id": decision_id,
-        "kind": SPLIT,
-        "label": label_of(source),
-        "source": source,
-        "target": f"{source}~{decision_id}",
-        "documents": chosen,
-        "name": row["name"],
-        "by": by,
-        "note": note,
-        "made_at": _now(),
-        "active": True,
-        "applied": False,
-    }
-    return _create(store, record)
+    return _create(
+        store,
+        SPLIT,
+        label_of(source),
+        source,
+        f"{source}~{decision_id}",
+        by=by,
+        note=note,
+        decision_id=decision_id,
+        documents=chosen,
+        name=row["name"],
+    )
 
 
 def record_undo(store, decision_id: str, *, by: str) -> dict:
@@ -554,23 +561,9 @@ def _record_renamed(store, codes: dict[str, str]) -> bool:
             continue
         if source in redirects.reachable(target) or target in redirects.reachable(source):
             continue
-        record = {
-            "id": _new_id(),
-            "kind": MERGE,
-            "label": FIRM,
-            "source": source,
-            "target": target,
-            "documents": None,
-            "name": None,
-            "by": LOADER,
-            "note": f"same unified social credit code {code}",
-            "made_at": _now(),
-            "active": True,
-            # Only versions stored before this one can mention the source;
-            # the pipeline loads them again and then marks it applied.
-            "applied": False,
-        }
-        _create(store, record)
+        record = _create(
+            store, MERGE, FIRM, source, target, by=LOADER, note=f"same unified social credit code {code}"
+        )
         decided.add((source, target))
         log.info("merging firm %s into %s: %s", source, target, record["note"])
         made = True
