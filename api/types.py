@@ -470,7 +470,7 @@ class Review(graphene.ObjectType):
 
 
 class DecisionKind(graphene.Enum):
-    """What an analyst decided about entity identity."""
+    """Kind of an analyst's decision on entity identity."""
 
     MERGE = "merge"
     SPLIT = "split"

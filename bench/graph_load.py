@@ -198,9 +198,9 @@ def main(argv=None) -> int:
         data_dir = args.data_dir or scratch
         settings = load_settings(data_dir)
         with open_graph(settings) as graph:
-            # Both sides run on a warm server: the graph server compiles
-            # its code paths during the first writes it sees, which would
-            # otherwise count against whichever side runs first.
+            # Both sides run on a warm server, because the graph server
+            # compiles its code paths during its first writes, and that
+            # cost would count against whichever side ran first.
             print("warming the server with a small load of both kinds ...", flush=True)
             warm = synthetic_corpus(WARM_ENTITIES, per_version=args.per_version)
             empty_store(graph)

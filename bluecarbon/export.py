@@ -36,7 +36,7 @@ def to_csv(candidates: list[dict]) -> str:
     return buffer.getvalue()
 
 
-# Why a flagged candidate can be listed below one with a lower score.
+# The ordering rule that puts a flagged candidate below one with a lower score.
 FLAGGED_NOTE = (
     "Candidates flagged non-local or thin-evidence are listed after the "
     "others of their industry, each part by score."
@@ -104,7 +104,7 @@ def write_xlsx(
         sheet.append(header)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        # The order rule, where a reader of the flags column sees it.
+        # The ordering rule, on the flags column where a reader looks for it.
         sheet["F1"].comment = Comment(f"{FLAGGED_NOTE_ZH}\n{FLAGGED_NOTE}", "bluecarbon")
         for rank, candidate in enumerate(group, start=1):
             sheet.append((

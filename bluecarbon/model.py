@@ -28,6 +28,9 @@ CANDIDATE = "Candidate"
 REVIEW = "Review"
 # An analyst's merge or split of entities (graph.identity).
 DECISION = "Decision"
+# The node that every decision's transaction writes first, so that
+# decisions are recorded one at a time.
+DECISION_LOCK = "DecisionLock"
 
 # Relationship types between entities, as extraction emits them.
 AFFILIATED_WITH = "AFFILIATED_WITH"

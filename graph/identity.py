@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from bluecarbon.errors import GraphError
-from bluecarbon.model import DECISION, ENTITY_LABELS, FIRM
+from bluecarbon.model import DECISION, DECISION_LOCK, ENTITY_LABELS, FIRM
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +45,6 @@ SPLIT = "split"
 LOADER = "loader"
 MAX_NOTE_CHARS = 2000
 MAX_KEY_CHARS = 1000
-# Label of the node that every decision's transaction writes first.
-DECISION_LOCK = "DecisionLock"
 # Threads of one process (the API's worker threads) record one at a time.
 _RECORDING = threading.Lock()
 
@@ -268,7 +266,7 @@ def _serialised(store, action: str, work):
     # NOTE: only threads of one process were tested racing. Across
     # processes, Neo4j's write lock on the node should order the two
     # transactions, and ArcadeDB's optimistic commit should fail one of
-    # them; neither was run here.
+    # them. Neither case was run.
 
     def run(tx):
         tx.run(f"MERGE (l:{DECISION_LOCK} {{key: 'decisions'}}) SET l.key = 'decisions'").consume()
@@ -342,6 +340,7 @@ def _record_merge(store, target: str, source: str, *, by: str, note: str | None)
         )
     if source == target:
         raise DecisionError(f"cannot merge {source!r} into itself")
+
     target_row = _entity(store, target)
     source_row = _entity(store, source)
     for key, row in ((target, target_row), (source, source_row)):
@@ -355,6 +354,7 @@ def _record_merge(store, target: str, source: str, *, by: str, note: str | None)
             raise DecisionError(f"no entity has the key {key!r}: {hint}")
     if not source_row["versions"]:
         raise DecisionError(f"{source!r} has no mentions to merge")
+
     redirects = read_redirects(store)
     if source in redirects.reachable(target):
         raise DecisionError(
@@ -362,6 +362,7 @@ def _record_merge(store, target: str, source: str, *, by: str, note: str | None)
             f"sends mentions of {target!r} to {source!r}, so the two would form a "
             "cycle; undo that decision instead (`bluecarbon decisions` lists them)"
         )
+
     splits = store.read(
         f"MATCH (d:{DECISION}) WHERE d.active = true AND d.kind = 'split' "
         "AND d.source ENDS WITH $suffix RETURN d.id AS id",
@@ -374,6 +375,7 @@ def _record_merge(store, target: str, source: str, *, by: str, note: str | None)
             f"apart people keyed by {source!r}, and the merge would key them anew; "
             "undo the split, merge, then split again"
         )
+
     return _create(store, MERGE, label, source, target, by=by, note=note, name=source_row["name"])
 
 
@@ -510,7 +512,7 @@ def plan_version(store, version, extraction):
 
 def _merge_renamed_firms(store, plan) -> bool:
     """Record merges of the plan's firms into stored firms that have the
-    same credit code under another key; return True when any was made."""
+    same credit code under another key; return True when any was recorded."""
     codes = {
         row["props"]["credit_code"]: row["key"]
         for row in plan.entities.get(FIRM, [])
@@ -537,6 +539,7 @@ def _record_renamed(store, codes: dict[str, str]) -> bool:
         "find firms by credit code",
         codes=sorted(codes),
     )
+
     pair_keys = sorted({*codes.values(), *(row["key"] for row in rows)})
     known = store.read(
         f"MATCH (d:{DECISION}) WHERE d.kind = 'merge' "
@@ -545,12 +548,13 @@ def _record_renamed(store, codes: dict[str, str]) -> bool:
         "read earlier merges of renamed firms",
         keys=pair_keys,
     )
-    # An analyst's or an earlier decision on the pair, in either
-    # direction, stands; so do decisions that already join the two.
+    # An earlier decision on the pair, in either direction, is kept, and so
+    # are decisions that already join the two.
     decided = {(row["source"], row["target"]) for row in known}
     decided |= {(target, source) for source, target in decided}
     redirects = read_redirects(store)
-    made = False
+
+    recorded = False
     targets: dict[str, str] = {}
     for row in rows:
         # Two stored firms with one code: merge into the first by key.
@@ -566,5 +570,5 @@ def _record_renamed(store, codes: dict[str, str]) -> bool:
         )
         decided.add((source, target))
         log.info("merging firm %s into %s: %s", source, target, record["note"])
-        made = True
-    return made
+        recorded = True
+    return recorded

@@ -39,7 +39,7 @@ def entity_key(
     property, not in the key, because directories give the code while news
     and plans name the same firm without it. Keying by the code would split
     one firm into two nodes depending on the page. A firm named anew
-    under a code the graph already holds is merged into the firm that
+    under a code the graph already contains is merged into the firm that
     has the code by a recorded decision (graph.identity). A Person's key adds the
     key of the affiliation, or of the document when no affiliation is
     known, so that two people of the same name are never merged by name

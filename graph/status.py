@@ -568,8 +568,8 @@ def _write_entities(
     left without mentions.
 
     An entity in ``new_entities`` has no mention but the one from
-    ``completing``, so its properties follow from that mention, and the
-    caller gives its stored properties; neither is read.
+    ``completing``, so its properties follow from that mention. The caller
+    gives its stored properties, so neither is read.
     """
     by_label: dict[str, list[str]] = defaultdict(list)
     for label, key in sorted(entity_keys):

@@ -22,7 +22,7 @@ import neo4j
 from neo4j import exceptions as neo4j_errors
 
 from bluecarbon.errors import GraphError, GraphUnavailable
-from bluecarbon.model import Extraction, SourceVersion
+from bluecarbon.model import DECISION_LOCK, Extraction, SourceVersion
 from bluecarbon.settings import Settings
 from graph.dialect import ARCADEDB, Dialect, dialect_for
 from graph.server import EmbeddedServer
@@ -35,7 +35,7 @@ READ_CHUNK = 5000
 # Nodes left out of checksum(): a Migration's applied_at records when a
 # store was migrated, which differs between two stores holding the same
 # data, and the DecisionLock node only serialises decisions.
-CHECKSUM_EXCLUDED_LABELS = ("Migration", "DecisionLock")
+CHECKSUM_EXCLUDED_LABELS = ("Migration", DECISION_LOCK)
 
 
 class GraphStore:
@@ -381,9 +381,9 @@ def open_graph(settings: Settings, *, migrate: bool = True) -> GraphStore:
     already runs there).
     """
     server: EmbeddedServer | None = None
-    # NOTE: no Neo4j server was reachable where this was built, so the
-    # NEO4J_URI path has run only against ArcadeDB's Bolt endpoint; the
-    # contract tests run against Neo4j when NEO4J_URI is set.
+    # NOTE: the NEO4J_URI path has run only against ArcadeDB's Bolt
+    # endpoint, because no Neo4j server was available. The contract tests
+    # run against Neo4j when NEO4J_URI is set.
     if settings.neo4j_uri:
         uri = settings.neo4j_uri
         user = settings.neo4j_user

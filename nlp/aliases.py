@@ -415,9 +415,9 @@ def garbled_aliases(groups: list[Group], norm: NormText) -> None:
     """Add a garbled run as an alias of the organisation whose name it encodes.
 
     Only organisations with a name of three or more characters are tried,
-    in every spelling the document gives them and in Traditional script, so
-    a run is linked only to a name that is also written intact in the same
-    document.
+    in every spelling the document gives them and in Traditional script.
+    A run is therefore linked only to a name that is also written intact
+    in the same document.
     """
     if not norm.garbled:
         return

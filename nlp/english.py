@@ -131,9 +131,9 @@ def pinyin_name_pattern(name: str, surname_length: int) -> re.Pattern | None:
     if len(syllables) != len(name) or not all(s.isascii() and s.isalpha() for s in syllables):
         return None
     surname = "".join(syllables[:surname_length])
-    given = r"[\-\s]?".join(syllables[surname_length:])
-    if not given:
+    given_name = r"[\-\s]?".join(syllables[surname_length:])
+    if not given_name:
         return None
     return re.compile(
-        rf"(?<![A-Za-z])(?:{surname}\s+{given}|{given}\s+{surname})(?![A-Za-z])", re.IGNORECASE
+        rf"(?<![A-Za-z])(?:{surname}\s+{given_name}|{given_name}\s+{surname})(?![A-Za-z])", re.IGNORECASE
     )

@@ -607,14 +607,9 @@ def _merge_technology_short_forms(groups: list[Group], resources: Resources) -> 
         if target is None or id(target) in targets:
             result.append(group)
             continue
-        entity = target.entity
-        target.mentions.extend(group.mentions)
-        entity.evidence.extend(group.entity.evidence)
-        entity.evidence.sort(key=lambda item: item.start)
-        for alias in [group.entity.name, *group.entity.aliases]:
-            if alias != entity.name and alias not in entity.aliases:
-                entity.aliases.append(alias)
-        entity.confidence = max(entity.confidence, group.entity.confidence)
+        _absorb(target, group)
+        target.entity.evidence.sort(key=lambda item: item.start)
+        target.entity.confidence = max(target.entity.confidence, group.entity.confidence)
     return result
 
 
@@ -640,14 +635,9 @@ def _merge_brand_short_forms(groups: list[Group], resources: Resources) -> list[
         if target is None:
             result.append(group)
             continue
-        entity = target.entity
-        target.mentions.extend(group.mentions)
-        entity.evidence.extend(group.entity.evidence)
-        entity.evidence.sort(key=lambda item: item.start)
-        for alias in [group.entity.name, *group.entity.aliases]:
-            if alias != entity.name and alias not in entity.aliases:
-                entity.aliases.append(alias)
-        entity.confidence = max(entity.confidence, group.entity.confidence)
+        _absorb(target, group)
+        target.entity.evidence.sort(key=lambda item: item.start)
+        target.entity.confidence = max(target.entity.confidence, group.entity.confidence)
     return result
 
 

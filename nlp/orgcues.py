@@ -37,8 +37,8 @@ EXTRA_SUFFIXES = {
 LEFT_STOP_WORDS = frozenset(
     {"子公司", "全资子公司", "控股子公司", "孙公司", "分支机构", "旗下", "设立", "成立", "组建", "新设"}
 )
-# Digits and numeral characters; a word tagged as a numeral (m) without
-# any of them (良种) is a mis-tagged noun and does not end a name.
+# Digits and numeral characters. A word tagged as a numeral (m) without
+# any of them (良种) is a mis-tagged noun, so it does not end a name.
 _NUMERAL_CHARS = re.compile(r"[0-9０-９零〇一二三四五六七八九十百千万亿两几数多半第]")
 # Verbs that the segmenter tags as nouns and that names contain
 # (刺参种质资源利用工程技术研究中心, 苗种培育中心).
@@ -155,7 +155,8 @@ def _owner_is_bare_suffix(name: str, resources: Resources) -> bool:
 
 
 def _generic_coordination(name: str, resources: Resources) -> bool:
-    """A name joined by 和 with no place or proper word in front of it."""
+    """Check whether ``name`` joins categories with 和 and has no place or
+    proper word in front of them."""
     for word in _COORDINATORS:
         if word in name:
             left = name.split(word, 1)[0]

@@ -11,10 +11,10 @@ LAC's tags are then used only where the rule grammar agrees:
 - a ``PER`` word becomes a Person mention when its shape is a plausible
   Chinese name and a title, a verb of speech or an organisation is right
   next to it;
-- an ``ORG`` word becomes an organisation mention only when it starts
-  with a place, ends with an organisation suffix from the lexicon with a
-  brand between the two, and takes that suffix's type (or when it is a
-  gazetteer name);
+- an ``ORG`` word becomes an organisation mention only when it is a
+  gazetteer name, or when it starts with a place and ends with an
+  organisation suffix from the lexicon with a brand between the two. It
+  then takes that suffix's type;
 - a ``PER`` word that coincides with a rule's Person mention confirms it.
   The confirmed spans are stored in ``doc._.tagger_confirmed``; the
   mention itself is left unchanged.
@@ -125,8 +125,8 @@ def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def _title_unexplained(text: str, start: int, end: int, people: list[tuple[int, int]], resources: Resources) -> bool:
-    """Whether a title at [start, end) has a possible name beside it that no
-    Person mention explains."""
+    """Check whether a title at [start, end) has a possible name beside it
+    that no Person mention explains."""
     if any(high in (start, start - 1) or low in (end, end + 1) for low, high in people):
         return False
     return _name_shaped(text, end, end + 2, resources) or _name_shaped(text, end, end + 3, resources) or (

@@ -382,7 +382,7 @@ def test_merging_a_split_back_is_rejected(loaded):
     assert [d["id"] for d in graph.decisions()] == [split["id"]]
 
 
-def test_merging_a_firm_whose_people_are_split_is_rejected(loaded):
+def test_merge_undoing_person_split_rejected(loaded):
     settings, graph = loaded
     pipeline.merge(settings, graph, KEEP, SAME, by="analyst")
     person = "Person:王海东@Firm:威海蓝湾海洋科技有限公司"

@@ -74,7 +74,7 @@ def test_pinyin_author_names_are_aliases():
     assert alone == [("冷雪峰", []), ("阎慧芳", [])]
 
 
-def test_sending_verb_glued_to_city_is_not_in_the_name():
+def test_sending_verb_left_out():
     text = "威海市人民政府\n重大变更须书面报市海洋发展局审核同意。"
     assert [name for name, _ in names(text, "Department")] == ["威海市人民政府", "威海市海洋发展局"]
     assert names("都市农业研究院成立。", "Institute") == [("都市农业研究院", "current")]
